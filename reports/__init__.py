@@ -1,0 +1,1 @@
+"""The Comparison of records and its renderers (terminal, markdown, csv, json, html, pdf)."""

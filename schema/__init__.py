@@ -1,0 +1,1 @@
+"""Records: pydantic models, the YAML loader, the topic vocabulary and the cross-record checks."""
