@@ -104,7 +104,9 @@ def emit(text: str, output: Path | None) -> None:
 @app.command()
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="Record files or folders (default: the records in use).")] = None,
-    output_format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="text, json, or github annotations.")] = ValidateFormat.text,
+    output_format: Annotated[
+        ValidateFormat, typer.Option("--format", "-f", help="text, json, or github annotations.")
+    ] = ValidateFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Count warnings (stale, missing topics, uncited positions) as errors.")] = False,
 ) -> None:
     """Check records: structure, ids, citations, verbatim quotes, dates. Exit 0 valid, 1 invalid."""

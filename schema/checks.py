@@ -69,9 +69,7 @@ class _TextCache:
         return self.texts[text_id]
 
 
-def _check_record(
-    dataset: Dataset, record: Record, articles: dict[str, Article], texts: _TextCache, today: dt.date
-) -> Iterator[Problem]:
+def _check_record(dataset: Dataset, record: Record, articles: dict[str, Article], texts: _TextCache, today: dt.date) -> Iterator[Problem]:
     def at(loc: tuple[Any, ...], message: str, severity: str = "error") -> Problem:
         return _at(dataset, record, loc, message, severity)
 
@@ -130,7 +128,10 @@ def _check_record(
                 yield at(("positions", index, "sources", j), f"unknown source '{source}'{_hint(source, sources)}")
         for j, excerpt in enumerate(position.excerpts):
             if excerpt not in excerpts:
-                yield at(("positions", index, "excerpts", j), f"unknown excerpt '{excerpt}' (not in seeds/articles.yaml){_hint(excerpt, excerpts)}")
+                yield at(
+                    ("positions", index, "excerpts", j),
+                    f"unknown excerpt '{excerpt}' (not in seeds/articles.yaml){_hint(excerpt, excerpts)}",
+                )
         if not (position.provisions or position.sources or position.excerpts):
             yield at(("positions", index), "position cites no provision, source or excerpt", "warning")
 

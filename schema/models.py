@@ -30,9 +30,7 @@ def _check_date(value: Any, *, full: bool) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (bool, int, float)):
-        raise ValueError(
-            f"a date must be written as text, not the number {value!r}: quote it, e.g. '2019' or '2019-03'"
-        )
+        raise ValueError(f"a date must be written as text, not the number {value!r}: quote it, e.g. '2019' or '2019-03'")
     if not isinstance(value, str):
         raise ValueError("a date must be 'YYYY', 'YYYY-MM' or YYYY-MM-DD")
     match = _PARTIAL_DATE.match(value)
@@ -159,9 +157,7 @@ class Provision(Strict):
 
     id: Pinpoint = Field(description="Akoma-Ntoso-like pinpoint: art_2, sec_1, art_6__para_2")
     label: Line = Field(description="how a reader cites it: 'Article II', 'Sec. 10(2)'")
-    quote: Text = Field(
-        description="verbatim words of the text; ' ... ' marks an omission, each part must be found in order"
-    )
+    quote: Text = Field(description="verbatim words of the text; ' ... ' marks an omission, each part must be found in order")
     text: Id | None = Field(None, description="id of the text under seeds/texts/ if not the record's own")
     quote_basis: QuoteBasis = QuoteBasis.official
 

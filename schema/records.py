@@ -158,9 +158,7 @@ def load_dataset(root: Path | None = None, paths: list[Path] | None = None) -> D
         if record.id in dataset.records:
             line, col = document.position(("id",))
             first = display_path(dataset.files[record.id])
-            dataset.problems.append(
-                Problem(display_path(path), line, col, "id", f"id '{record.id}' is already used by {first}")
-            )
+            dataset.problems.append(Problem(display_path(path), line, col, "id", f"id '{record.id}' is already used by {first}"))
             continue
         dataset.records[record.id] = record
         dataset.files[record.id] = path
