@@ -18,7 +18,7 @@ from typing import Any
 from .dates import date_key
 from .models import Article, QuoteBasis, Record
 from .problems import Problem, display_path, field_path
-from .records import Dataset, load_articles
+from .records import Dataset
 from .texts import SourceText, read_source_text
 
 STALE_AFTER_DAYS = 365
@@ -27,9 +27,9 @@ STALE_AFTER_DAYS = 365
 def check_dataset(dataset: Dataset, *, today: dt.date | None = None) -> list[Problem]:
     """All cross-field and cross-record problems of `dataset`, errors and warnings."""
     today = today or dt.date.today()
-    articles, problems = load_articles(dataset.seeds)
+    articles = dataset.articles
     texts = _TextCache(dataset.seeds)
-    problems.extend(_check_names(dataset))
+    problems = list(_check_names(dataset))
     for record in dataset.records.values():
         problems.extend(_check_record(dataset, record, articles, texts, today))
     return problems

@@ -72,6 +72,7 @@ class Dataset:
     records: dict[str, Record] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     documents: dict[str, YamlDocument] = field(default_factory=dict)
+    articles: dict[str, Article] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -150,6 +151,7 @@ def load_dataset(root: Path | None = None, paths: list[Path] | None = None) -> D
     """Load the records of `root` (or the files/folders in `paths`) into a Dataset."""
     base = data_root(root) if paths is None else (root or PACKAGE_ROOT)
     dataset = Dataset(root=base)
+    dataset.articles, dataset.problems = load_articles(dataset.seeds)
     for path in record_files(paths if paths is not None else [base / "frameworks"]):
         record, document, problems = load_record(path)
         dataset.problems.extend(problems)
