@@ -7,7 +7,10 @@ mistake. Heavy modules (WeasyPrint, Jinja2) are imported inside the commands tha
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import os
+import shutil
 import sys
 from dataclasses import replace
 from enum import StrEnum
@@ -129,6 +132,172 @@ def validate(
     files = len(record_files(list(paths))) if paths else len(record_files([dataset.root / "frameworks"]))
     typer.echo(render_problems(sorted(shown), files, output_format.value), nl=False)
     raise typer.Exit(1 if shown else 0)
+
+
+# --- commands that print data: they share --format and --output -----------------------------
+
+
+def as_of_date(value: str | None) -> dt.date | None:
+    """Parse --as-of; exits 2 on a malformed date."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"--as-of {value!r}: give a date as YYYY-MM-DD")
+
+
+def terminal_width() -> int:
+    """Columns of the terminal (or $COLUMNS), 100 when output is not a terminal."""
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def use_colour(output: Path | None) -> bool:
+    """Colour stances only on a terminal, and never when NO_COLOR is set."""
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Answer as of this date (YYYY-MM-DD), from the dated status events.")]
+
+
+@app.command("list")
+def list_frameworks(output_format: FormatOption = Format.table, output: OutputOption = None) -> None:
+    """List the frameworks: id, title, kind, legal force, status."""
+    from space_frameworks.reports.comparison import framework_status
+    from space_frameworks.reports.listing import Listing, render_listing
+
+    dataset = load()
+    rows = tuple(
+        (r.id, r.short_title, r.kind.value, r.legal_force.value, framework_status(r, None)[0], ", ".join(r.aliases))
+        for r in dataset.records.values()
+    )
+    listing = Listing(
+        title="Frameworks",
+        columns=("Id", "Title", "Kind", "Force", "Status", "Aliases"),
+        keys=("id", "short_title", "kind", "legal_force", "status", "aliases"),
+        rows=rows,
+        footer=f"{len(rows)} frameworks; compare with: frameworks compare ID ID",
+    )
+    emit(render_listing(listing, output_format.value, terminal_width()), output)
+
+
+@app.command()
+def topics(output_format: FormatOption = Format.table, output: OutputOption = None) -> None:
+    """List the topics every framework takes a position on."""
+    from space_frameworks.reports.listing import Listing, render_listing
+    from space_frameworks.schema.records import load_topics
+
+    vocabulary = load_topics()
+    listing = Listing(
+        title="Topics",
+        columns=("Id", "Label", "Question"),
+        keys=("id", "label", "question"),
+        rows=tuple((t.id, t.label, t.question) for t in vocabulary),
+        footer="stances: affirms, conditional, denies, silent, disputed",
+    )
+    emit(render_listing(listing, output_format.value, terminal_width()), output)
+
+
+@app.command()
+def show(
+    framework: Annotated[str, typer.Argument(help="Id or alias.")],
+    output_format: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """Show one framework in full: status, positions with quotes, sources, corrections."""
+    from space_frameworks.reports.comparison import build_comparison
+    from space_frameworks.reports.record import RecordReport, render_record
+
+    dataset = load()
+    [record_id] = resolve(dataset, [framework])
+    report = RecordReport(dataset.records[record_id], build_comparison(dataset, [record_id]))
+    emit(render_record(report, output_format.value, terminal_width()), output)
+
+
+@app.command()
+def compare(
+    frameworks: Annotated[list[str] | None, typer.Argument(help="Ids or aliases of the frameworks to compare.")] = None,
+    topic: Annotated[list[str] | None, typer.Option("--topic", "-t", help="Only this topic (repeatable).")] = None,
+    all_frameworks: Annotated[bool, typer.Option("--all", help="Compare every framework.")] = False,
+    differences: Annotated[bool, typer.Option("--differences", "-d", help="Only the topics where stances differ.")] = False,
+    as_of: AsOfOption = None,
+    quotes: Annotated[bool, typer.Option("--quotes", "-q", help="Show the verbatim text under each cell.")] = False,
+    output_format: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """Compare frameworks side by side, one row per topic."""
+    from space_frameworks.reports.comparison import build_comparison
+    from space_frameworks.reports.render import render_comparison
+
+    dataset = load()
+    ids = list(dataset.records) if all_frameworks else resolve(dataset, frameworks or [])
+    if not ids:
+        fail("name at least one framework (see 'frameworks list'), or use --all")
+    known = {t.id for t in dataset.topics}
+    for name in topic or []:
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=3)
+            fail(f"unknown topic '{name}'" + (f"; did you mean {', '.join(close)}?" if close else "; see 'frameworks topics'"))
+    comparison = build_comparison(dataset, ids, topics=topic or None, as_of=as_of_date(as_of), differences_only=differences)
+    text = render_comparison(comparison, output_format.value, width=terminal_width(), colour=use_colour(output), quotes=quotes)
+    emit(text, output)
+
+
+@app.command()
+def timeline(
+    frameworks: Annotated[list[str] | None, typer.Argument(help="Ids or aliases (default: all).")] = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """The dated events of the chosen frameworks, merged in date order."""
+    from space_frameworks.reports.listing import render_listing
+    from space_frameworks.reports.timeline import timeline as build_timeline
+
+    dataset = load()
+    ids = resolve(dataset, frameworks) if frameworks else list(dataset.records)
+    listing = build_timeline([dataset.records[i] for i in ids], as_of_date(as_of))
+    emit(render_listing(listing, output_format.value, terminal_width()), output)
+
+
+@app.command()
+def signatories(
+    framework: Annotated[str, typer.Argument(help="Id or alias.")],
+    as_of: AsOfOption = None,
+    output_format: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """The States that had signed, ratified or acceded to a framework (by --as-of)."""
+    from space_frameworks.reports.listing import render_listing
+    from space_frameworks.reports.timeline import signatories as build_signatories
+
+    dataset = load()
+    [record_id] = resolve(dataset, [framework])
+    listing = build_signatories(dataset.records[record_id], as_of_date(as_of))
+    emit(render_listing(listing, output_format.value, terminal_width()), output)
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    output_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="json (records) or csv (positions).")] = ExportFormat.json,
+    output: OutputOption = None,
+) -> None:
+    """The whole dataset, for spreadsheets and other tools."""
+    from space_frameworks.reports.comparison import build_comparison
+    from space_frameworks.reports.export import dataset_to_json
+    from space_frameworks.reports.render import comparison_to_csv
+
+    dataset = load()
+    if output_format == ExportFormat.csv:
+        text = comparison_to_csv(build_comparison(dataset, list(dataset.records)))
+    else:
+        text = dataset_to_json(dataset)
+    emit(text, output)
 
 
 def main() -> None:

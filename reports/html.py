@@ -1,0 +1,50 @@
+"""Self-contained HTML pages (no external assets) from Jinja2 templates with autoescape on.
+
+Record text is untrusted: autoescaping turns any markup in it into visible text.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from space_frameworks.reports.comparison import Comparison
+from space_frameworks.reports.listing import Listing
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@cache
+def environment() -> Any:
+    """The one Jinja2 environment (templates compiled once per process)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    from space_frameworks.schema.dates import format_date
+
+    env.filters["date"] = lambda value: format_date(value) if value else ""
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render one template of reports/templates/ with `context`."""
+    return environment().get_template(template).render(**context)
+
+
+def render_comparison_html(comparison: Comparison, *, quotes: bool = False) -> str:
+    """One self-contained HTML page of the comparison."""
+    from space_frameworks.reports.render import heading, subtitle
+
+    return render("comparison.html.j2", c=comparison, title=heading(comparison), subtitle=subtitle(comparison), quotes=quotes)
+
+
+def render_listing_html(listing: Listing) -> str:
+    """One self-contained HTML page of a listing."""
+    return render("listing.html.j2", listing=listing)

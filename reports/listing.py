@@ -1,0 +1,51 @@
+"""Listing: a plain titled table (frameworks, topics, timeline, signatories) in every output format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from space_frameworks.reports.style import escape_markdown, wrap_cells
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Rows of strings under named columns; `keys` are the machine names used in csv and json."""
+
+    title: str
+    columns: tuple[str, ...]
+    keys: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    footer: str = ""
+
+
+def render_listing(listing: Listing, output_format: str, width: int = 100) -> str:
+    """`listing` as table, markdown, csv, json or html."""
+    if output_format == "json":
+        return json.dumps([dict(zip(listing.keys, row, strict=True)) for row in listing.rows], indent=2, ensure_ascii=False) + "\n"
+    if output_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(listing.keys)
+        writer.writerows(listing.rows)
+        return buffer.getvalue()
+    if output_format == "markdown":
+        lines = [f"## {escape_markdown(listing.title)}", ""]
+        lines.append("| " + " | ".join(listing.columns) + " |")
+        lines.append("|" + "|".join("---" for _ in listing.columns) + "|")
+        lines.extend("| " + " | ".join(escape_markdown(cell) for cell in row) + " |" for row in listing.rows)
+        if listing.footer:
+            lines += ["", escape_markdown(listing.footer)]
+        return "\n".join(lines) + "\n"
+    if output_format == "html":
+        from space_frameworks.reports.html import render_listing_html
+
+        return render_listing_html(listing)
+    from tabulate import tabulate
+
+    rows = wrap_cells(listing.columns, listing.rows, width)
+    table = tabulate(rows, headers=listing.columns, tablefmt="simple", disable_numparse=True)
+    footer = f"\n{listing.footer}" if listing.footer else ""
+    return f"{listing.title}\n\n{table}\n{footer}"

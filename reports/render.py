@@ -1,0 +1,223 @@
+"""Renderers of a Comparison: terminal table, markdown, csv and json (html and pdf have modules of
+their own because they use Jinja2 and WeasyPrint, which only they should pay to import)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from typing import Any
+
+from space_frameworks.reports.comparison import Cell, Column, Comparison, Quote, Row, SourceRef
+from space_frameworks.reports.style import colour_stance, escape_markdown, wrap
+
+JSON_FORMAT = "frameworks.comparison/1"
+CSV_FIELDS = ("framework", "topic", "stance", "summary", "pinpoints", "quotes", "sources", "note")
+# Below this many characters per framework column the side-by-side table is unreadable, so the
+# terminal renderer stacks the frameworks under each topic instead.
+MIN_COLUMN = 18
+TOPIC_COLUMN = 18
+
+
+def render_comparison(comparison: Comparison, output_format: str, *, width: int = 100, colour: bool = False, quotes: bool = False) -> str:
+    """`comparison` in one of: table, markdown, csv, json, html."""
+    if output_format == "json":
+        return json.dumps(comparison_to_dict(comparison), indent=2, ensure_ascii=False) + "\n"
+    if output_format == "csv":
+        return comparison_to_csv(comparison)
+    if output_format == "markdown":
+        return comparison_to_markdown(comparison, quotes=quotes)
+    if output_format == "html":
+        from space_frameworks.reports.html import render_comparison_html
+
+        return render_comparison_html(comparison, quotes=quotes)
+    return comparison_to_table(comparison, width=width, colour=colour, quotes=quotes)
+
+
+def heading(comparison: Comparison) -> str:
+    """'Outer Space Treaty (ost) vs EO 13914 (us-eo-2020)', the title every format uses."""
+    return " vs ".join(f"{c.short_title} ({c.id})" for c in comparison.columns)
+
+
+def subtitle(comparison: Comparison) -> str:
+    """'as of 2020-01-01 · agree on 6 of 15 topics · showing only the 9 that differ'."""
+    parts = [f"as of {comparison.as_of}"] if comparison.as_of else []
+    parts.append(comparison.agreement())
+    if comparison.differences_only:
+        parts.append(f"showing the {len(comparison.rows)} that differ")
+    return " · ".join(parts)
+
+
+def _cell_text(cell: Cell, width: int, colour: bool, quotes: bool) -> str:
+    lines = [colour_stance(cell.stance, colour), wrap(cell.summary, width)]
+    if cell.pinpoints:
+        lines.append(wrap("[" + "; ".join(cell.pinpoints) + "]", width))
+    if quotes:
+        for quote in cell.quotes:
+            lines.append(wrap(f"{quote.label}: “{quote.text}”", width))
+    return "\n".join(lines)
+
+
+def comparison_to_table(comparison: Comparison, *, width: int = 100, colour: bool = False, quotes: bool = False) -> str:
+    """A tabulate grid sized to `width` columns; stacked blocks when the terminal is too narrow."""
+    from tabulate import tabulate
+
+    count = len(comparison.columns)
+    # tabulate's grid: "| " + cells joined by " | " + " |" -> 3 characters per column + 1.
+    per_column = (width - 3 * (count + 1) - 1 - TOPIC_COLUMN) // max(count, 1)
+    out = [heading(comparison), subtitle(comparison), ""]
+    if not comparison.rows:
+        out.append("No topics to show.")
+        return "\n".join(out) + "\n"
+    if per_column < MIN_COLUMN:
+        return "\n".join(out) + _stacked(comparison, width, colour, quotes)
+    headers = ["Topic"] + [wrap(f"{c.short_title}\n{c.status}", per_column) for c in comparison.columns]
+    rows = [
+        [wrap(row.label, TOPIC_COLUMN)] + [_cell_text(cell, per_column, colour, quotes) for cell in row.cells] for row in comparison.rows
+    ]
+    out.append(tabulate(rows, headers=headers, tablefmt="grid", disable_numparse=True))
+    return "\n".join(out) + "\n"
+
+
+def _stacked(comparison: Comparison, width: int, colour: bool, quotes: bool) -> str:
+    names = {c.id: c.short_title for c in comparison.columns}
+    lines: list[str] = []
+    for row in comparison.rows:
+        lines += [row.label.upper(), "-" * min(len(row.label), width)]
+        for cell in row.cells:
+            lines.append(f"{names[cell.framework]}: {colour_stance(cell.stance, colour)}")
+            # The cell's text without its first line (the stance, already shown beside the name).
+            lines.append(_indent(_cell_text(cell, width - 2, False, quotes).partition("\n")[2]))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line if line else line for line in text.splitlines())
+
+
+def comparison_to_markdown(comparison: Comparison, *, quotes: bool = False) -> str:
+    """A GitHub-flavoured markdown table (one row per topic), with quotes listed below on request."""
+    lines = [f"## {escape_markdown(heading(comparison))}", "", escape_markdown(subtitle(comparison)), ""]
+    if not comparison.rows:
+        return "\n".join(lines + ["No topics to show."]) + "\n"
+    header = ["Topic"] + [f"{escape_markdown(c.short_title)}<br>*{escape_markdown(c.status)}*" for c in comparison.columns]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "|".join("---" for _ in header) + "|")
+    for row in comparison.rows:
+        cells = [f"**{escape_markdown(row.label)}**"]
+        for cell in row.cells:
+            text = f"**{cell.stance}**<br>{escape_markdown(cell.summary)}"
+            if cell.pinpoints:
+                text += f"<br>*{escape_markdown('; '.join(cell.pinpoints))}*"
+            cells.append(text)
+        lines.append("| " + " | ".join(cells) + " |")
+    if quotes:
+        names = {c.id: c.short_title for c in comparison.columns}
+        lines += ["", "### Quotes", ""]
+        for row in comparison.rows:
+            quoted = [(cell, q) for cell in row.cells for q in cell.quotes]
+            if not quoted:
+                continue
+            lines += [f"#### {escape_markdown(row.label)}", ""]
+            for cell, quote in quoted:
+                flag = " (secondary)" if quote.secondary else ""
+                who = escape_markdown(f"{names[cell.framework]}, {quote.label}")
+                lines.append(f"- **{who}**{flag}: “{escape_markdown(quote.text)}”")
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def comparison_to_csv(comparison: Comparison) -> str:
+    """One row per (framework, topic): stance, summary, pinpoints, quotes, sources, note."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in comparison.rows:
+        for cell in row.cells:
+            writer.writerow(
+                {
+                    "framework": cell.framework,
+                    "topic": cell.topic,
+                    "stance": cell.stance,
+                    "summary": cell.summary,
+                    "pinpoints": "; ".join(cell.pinpoints),
+                    "quotes": "\n".join(f"{q.label}: {q.text}" for q in cell.quotes),
+                    "sources": "; ".join(s.id for s in cell.sources),
+                    "note": cell.note or "",
+                }
+            )
+    return buffer.getvalue()
+
+
+def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
+    """The stable JSON shape (documented in the README under "JSON output")."""
+    return {
+        "format": JSON_FORMAT,
+        "as_of": comparison.as_of,
+        "summary": {
+            "topics_compared": comparison.topics_compared,
+            "topics_agreeing": comparison.topics_agreeing,
+            "differences_only": comparison.differences_only,
+            "text": comparison.agreement(),
+        },
+        "frameworks": [asdict(c) for c in comparison.columns],
+        "topics": [
+            {
+                "id": row.topic,
+                "label": row.label,
+                "question": row.question,
+                "agree": row.agree,
+                "cells": [
+                    {
+                        "framework": cell.framework,
+                        "stance": cell.stance,
+                        "summary": cell.summary,
+                        "pinpoints": list(cell.pinpoints),
+                        "quotes": [asdict(q) for q in cell.quotes],
+                        "sources": [asdict(s) for s in cell.sources],
+                        "note": cell.note,
+                        "rests_on_secondary": cell.rests_on_secondary,
+                    }
+                    for cell in row.cells
+                ],
+            }
+            for row in comparison.rows
+        ],
+    }
+
+
+def comparison_from_dict(data: dict[str, Any]) -> Comparison:
+    """Rebuild a Comparison from its JSON shape (the inverse of comparison_to_dict)."""
+    if data.get("format") != JSON_FORMAT:
+        raise ValueError(f"not a {JSON_FORMAT} document")
+    rows = tuple(
+        Row(
+            topic=topic["id"],
+            label=topic["label"],
+            question=topic["question"],
+            cells=tuple(
+                Cell(
+                    framework=cell["framework"],
+                    topic=topic["id"],
+                    stance=cell["stance"],
+                    summary=cell["summary"],
+                    quotes=tuple(Quote(**q) for q in cell["quotes"]),
+                    sources=tuple(SourceRef(**s) for s in cell["sources"]),
+                    note=cell["note"],
+                )
+                for cell in topic["cells"]
+            ),
+        )
+        for topic in data["topics"]
+    )
+    summary = data["summary"]
+    return Comparison(
+        columns=tuple(Column(**c) for c in data["frameworks"]),
+        rows=rows,
+        as_of=data["as_of"],
+        topics_compared=summary["topics_compared"],
+        topics_agreeing=summary["topics_agreeing"],
+        differences_only=summary["differences_only"],
+    )

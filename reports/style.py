@@ -1,0 +1,54 @@
+"""Shared presentation helpers: stance colours, text wrapping to a width, markdown escaping."""
+
+from __future__ import annotations
+
+import textwrap
+
+_COLOURS = {
+    "affirms": "32",  # green
+    "conditional": "33",  # yellow
+    "denies": "31",  # red
+    "disputed": "35",  # magenta
+    "silent": "2",  # dim
+    "not yet": "2",
+}
+
+
+def colour_stance(stance: str, enabled: bool) -> str:
+    """The stance word, coloured with ANSI codes when `enabled` (a TTY without NO_COLOR)."""
+    code = _COLOURS.get(stance)
+    return f"\x1b[{code}m{stance}\x1b[0m" if enabled and code else stance
+
+
+def wrap(text: str, width: int) -> str:
+    """Wrap `text` to `width` columns, keeping its own line breaks; never breaks a word in two
+    unless the word alone is wider than the column."""
+    width = max(width, 4)
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lines.extend(textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""])
+    return "\n".join(lines)
+
+
+def wrap_cells(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], width: int) -> list[list[str]]:
+    """Wrap the cells of a 'simple' tabulate table so that the whole table fits in `width`.
+
+    Narrow columns keep their natural width; the space left is shared by the wide ones.
+    """
+    count = len(columns)
+    budget = max(width - 2 * (count - 1), 10 * count)
+    natural = [max([len(columns[i])] + [max((len(x) for x in row[i].splitlines()), default=0) for row in rows]) for i in range(count)]
+    minimum = [min(natural[i], max(len(columns[i]), 8)) for i in range(count)]
+    widths = list(natural)
+    while sum(widths) > budget:
+        shrinkable = [i for i in range(count) if widths[i] > minimum[i]]
+        if not shrinkable:
+            break
+        widths[max(shrinkable, key=widths.__getitem__)] -= 1
+    return [[wrap(cell, widths[i]) for i, cell in enumerate(row)] for row in rows]
+
+
+def escape_markdown(text: str) -> str:
+    """Make untrusted text safe inside a markdown table cell: no HTML, no cell breaks."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
