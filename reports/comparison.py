@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from space_frameworks.schema.dates import format_date, happened_by
-from space_frameworks.schema.models import EventType, Record, Stance
+from space_frameworks.schema.models import EventType, Record
 from space_frameworks.schema.records import Dataset
 
 # Events that show an instrument exists as a text (or a position as stated) from their date on.
@@ -32,6 +32,7 @@ _EVENT_WORDS = {
     EventType.withdrawal_effective: "withdrawal effective",
 }
 NOT_YET = "not yet"
+UNRECORDED = "not recorded"
 
 
 def event_words(event: EventType) -> str:
@@ -143,6 +144,8 @@ def framework_status(record: Record, as_of: dt.date | None) -> tuple[str, bool]:
         return f"{NOT_YET} ({event_words(first.event)} {format_date(first.date)})", False
     if record.kind == "national-position":
         statements = [e for e in own if e.event == EventType.statement]
+        if len(statements) == 1:
+            return f"statement {format_date(statements[0].date)}", exists
         if statements:
             return f"statements {format_date(statements[0].date)} to {format_date(statements[-1].date)}", exists
     in_force = [e for e in own if e.event == EventType.entered_into_force]
@@ -199,7 +202,7 @@ def _cell(dataset: Dataset, record: Record, topic: str, column: Column) -> Cell:
         return Cell(record.id, topic, NOT_YET, f"Did not exist yet on this date: {column.status}.", (), (), None)
     position = next((p for p in record.positions if p.topic == topic), None)
     if position is None:
-        return Cell(record.id, topic, Stance.silent.value, "No position recorded.", (), (), None)
+        return Cell(record.id, topic, UNRECORDED, "The record takes no position on this topic yet.", (), (), None)
     provisions = {p.id: p for p in record.provisions}
     sources = {s.id: s for s in record.sources}
     quotes = [

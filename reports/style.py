@@ -11,6 +11,7 @@ _COLOURS = {
     "disputed": "35",  # magenta
     "silent": "2",  # dim
     "not yet": "2",
+    "not recorded": "2",
 }
 
 

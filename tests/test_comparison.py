@@ -1,0 +1,159 @@
+"""One Comparison, every format: the same cells everywhere, round trips, escaping, filters."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from space_frameworks.reports.comparison import NOT_YET, build_comparison
+from space_frameworks.reports.render import comparison_from_dict, comparison_to_dict, render_comparison
+from space_frameworks.schema.records import load_dataset
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+FIVE = ["ost", "us-eo-2020", "lux-2017", "artemis-accords", "russia-2020"]
+
+
+@pytest.fixture(scope="module")
+def real():
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def fixture_comparison():
+    return build_comparison(load_dataset(FIXTURES), ["alpha", "beta"])
+
+
+def test_json_round_trips_to_the_same_comparison(real) -> None:
+    comparison = build_comparison(real, FIVE, as_of=dt.date(2021, 1, 1))
+    text = render_comparison(comparison, "json")
+    assert comparison_from_dict(json.loads(text)) == comparison
+    assert comparison_to_dict(comparison_from_dict(json.loads(text))) == json.loads(text)
+
+
+def test_csv_round_trips_every_cell(real) -> None:
+    comparison = build_comparison(real, FIVE)
+    rows = list(csv.DictReader(io.StringIO(render_comparison(comparison, "csv"))))
+    cells = [cell for row in comparison.rows for cell in row.cells]
+    assert len(rows) == len(cells) == 5 * comparison.topics_compared
+    for parsed, cell in zip(rows, cells, strict=True):
+        assert (parsed["framework"], parsed["topic"], parsed["stance"], parsed["summary"]) == (
+            cell.framework,
+            cell.topic,
+            cell.stance,
+            cell.summary,
+        )
+        assert parsed["pinpoints"] == "; ".join(cell.pinpoints)
+
+
+def _squash(text: str) -> str:
+    """Text without table drawing and line breaks, for finding wrapped cell text."""
+    return re.sub(r"[\s|+=\-]+", " ", text)
+
+
+def test_every_format_shows_the_same_cells(real) -> None:
+    comparison = build_comparison(real, ["ost", "us-eo-2020", "russia-2020"])
+    markdown = render_comparison(comparison, "markdown")
+    html_page = render_comparison(comparison, "html")
+    table = render_comparison(comparison, "table", width=400)
+    for row in comparison.rows:
+        assert row.label in markdown and row.label in html_page
+        for cell in row.cells:
+            summary_words = " ".join(cell.summary.split()[:6])
+            assert _squash(summary_words) in _squash(table), cell.summary
+            escaped_md = cell.summary.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+            assert escaped_md in markdown
+            escaped_html = (
+                cell.summary.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
+            )
+            assert escaped_html in html_page
+    # stances appear in row order in the terminal table
+    for row in comparison.rows:
+        line_stances = [c.stance for c in row.cells]
+        assert any(all(s in line for s in line_stances) for line in table.splitlines()), row.label
+
+
+class _TagChecker(HTMLParser):
+    VOID = {"meta", "br", "link", "img", "hr", "input"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append(tag)
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1] if self.stack else None}>"
+        self.stack.pop()
+
+
+def test_html_is_well_formed_self_contained_and_escapes_record_text(fixture_comparison) -> None:
+    page = render_comparison(fixture_comparison, "html", quotes=True)
+    checker = _TagChecker()
+    checker.feed(page)
+    assert checker.stack == []
+    assert "script" not in checker.tags and "link" not in checker.tags and "img" not in checker.tags
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+    assert "http" not in page.split("<body>")[0].replace("http-equiv", "")  # no external assets
+
+
+def test_markdown_escapes_record_text(fixture_comparison) -> None:
+    markdown = render_comparison(fixture_comparison, "markdown")
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+
+
+def test_as_of_before_signature_shows_not_yet(real) -> None:
+    before = build_comparison(real, ["ost", "artemis-accords"], as_of=dt.date(2020, 10, 12))
+    after = build_comparison(real, ["ost", "artemis-accords"], as_of=dt.date(2020, 10, 13))
+    assert not before.columns[1].exists and before.columns[0].exists
+    assert {row.cells[1].stance for row in before.rows} == {NOT_YET}
+    assert after.columns[1].exists and NOT_YET not in {row.cells[1].stance for row in after.rows}
+
+
+def test_differences_keep_only_differing_topics_and_count_agreement(real) -> None:
+    full = build_comparison(real, FIVE)
+    differing = build_comparison(real, FIVE, differences_only=True)
+    assert all(len({c.stance for c in row.cells}) > 1 for row in differing.rows)
+    assert len(differing.rows) == full.topics_compared - full.topics_agreeing
+    assert differing.agreement() == f"agree on {full.topics_agreeing} of {full.topics_compared} topics"
+
+
+def test_topic_filter_restricts_rows_in_vocabulary_order(real) -> None:
+    comparison = build_comparison(real, FIVE, topics=["liability", "resource-ownership"])
+    assert [row.topic for row in comparison.rows] == ["resource-ownership", "liability"]
+
+
+def test_colour_only_when_asked(run) -> None:
+    plain = run("compare", "ost", "us-eo-2020")
+    assert "\x1b[" not in plain.output  # CliRunner output is not a TTY
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "columns"),
+    [
+        ("compare-80.txt", ["compare", "alpha", "beta"], 80),
+        ("compare-120-quotes.txt", ["compare", "alpha", "beta", "--quotes", "--differences"], 120),
+        ("compare-50-stacked.txt", ["compare", "alpha", "beta", "-t", "resource-ownership", "-t", "non-appropriation"], 50),
+        ("compare.md", ["compare", "alpha", "beta", "--format", "markdown", "--quotes"], 100),
+        ("show-alpha.txt", ["show", "alpha"], 90),
+    ],
+)
+def test_snapshots(run, name: str, args: list[str], columns: int) -> None:
+    """Layout snapshots on the fixture records; UPDATE_SNAPSHOTS=1 rewrites them after a deliberate change."""
+    output = run("--root", str(FIXTURES), *args, columns=columns).output
+    path = SNAPSHOTS / name
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        path.write_text(output, encoding="utf-8")
+    assert output == path.read_text(encoding="utf-8")
