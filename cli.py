@@ -12,7 +12,6 @@ import difflib
 import os
 import shutil
 import sys
-from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -114,24 +113,17 @@ def validate(
 ) -> None:
     """Check records: structure, ids, citations, verbatim quotes, dates. Exit 0 valid, 1 invalid."""
     from space_frameworks.reports.problems import render_problems
-    from space_frameworks.schema.checks import check_dataset
-    from space_frameworks.schema.records import record_files
+    from space_frameworks.schema.validation import validate as run_validation
 
     for path in paths or []:
         if not path.exists():
             fail(f"{path}: no such file or folder")
     try:
-        dataset = load_dataset(Settings.root, paths=list(paths) if paths else None)
+        result = run_validation(list(paths) if paths else None, Settings.root, strict=strict)
     except DataRootError as exc:
         fail(str(exc))
-    problems = dataset.problems + check_dataset(dataset)
-    if strict:
-        shown = [replace(p, severity="error") for p in problems]
-    else:
-        shown = [p for p in problems if p.severity == "error"]
-    files = len(record_files(list(paths))) if paths else len(record_files([dataset.root / "frameworks"]))
-    typer.echo(render_problems(sorted(shown), files, output_format.value), nl=False)
-    raise typer.Exit(1 if shown else 0)
+    typer.echo(render_problems(result.problems, result.files, output_format.value), nl=False)
+    raise typer.Exit(0 if result.ok else 1)
 
 
 # --- commands that print data: they share --format and --output -----------------------------
@@ -298,6 +290,41 @@ def export(
     else:
         text = dataset_to_json(dataset)
     emit(text, output)
+
+
+# --- contributor commands: the record schema and new-record templates -----------------------
+
+
+@app.command("schema")
+def schema_command(output: OutputOption = None) -> None:
+    """Print the JSON Schema of a framework record (committed as schema/framework.schema.json)."""
+    from space_frameworks.schema.record_schema import schema_text
+
+    emit(schema_text(), output)
+
+
+@app.command("new")
+def new_command(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new record: lower-case words and dashes, e.g. moon-agreement.")],
+    kind: Annotated[
+        str,
+        typer.Option("--kind", "-k", help="treaty, un-resolution, statute, executive-order, political-accord, national-position, ..."),
+    ],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of frameworks/ID.yaml.")] = None,
+) -> None:
+    """Write a commented template record; `frameworks validate` then lists what is left to fill in."""
+    from space_frameworks.schema.template import NewRecordError, plan_new_record
+
+    try:
+        path, text, places = plan_new_record(record_id, kind, output, Settings.root)
+    except NewRecordError as exc:
+        fail(str(exc))
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite a contributor's file
+            handle.write(text)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+    typer.echo(f"wrote {path}: fill in the {places} values marked TODO, then run: frameworks validate {path}", err=True)
 
 
 def main() -> None:

@@ -4,169 +4,303 @@ Every id a record cites must exist (topics, provisions, sources, press excerpts)
 may be used twice; every quote must stand word for word in the text it cites; status events must
 be in date order; a record's file is named after its id; last_verified is not in the future.
 Under --strict, warnings (stale verification, a topic with no position, a position citing
-nothing) count as errors.
+nothing, a file without the editor modeline) count as errors.
+
+The checks read the parsed YAML of every record file, valid or not, and skip any value of the
+wrong shape (the models already report it) or still a template placeholder: a newcomer sees
+every mistake of a file in one run, not the structural ones first and the rest after fixing them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from .dates import date_key
-from .models import Article, QuoteBasis, Record
+from .models import QuoteBasis, _check_date
 from .problems import Problem, display_path, field_path
 from .records import Dataset
-from .texts import SourceText, read_source_text
+from .template import is_placeholder
+from .texts import SourceText, normalise, read_source_text
+from .yamlfile import MODELINE_PREFIX, YamlDocument
 
 STALE_AFTER_DAYS = 365
+# " ... " (or "…", "[...]") inside a quote marks words left out, as in schema.texts.
+_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
+
+Loc = tuple[int | str, ...]
 
 
 def check_dataset(dataset: Dataset, *, today: dt.date | None = None) -> list[Problem]:
     """All cross-field and cross-record problems of `dataset`, errors and warnings."""
-    today = today or dt.date.today()
-    articles = dataset.articles
-    texts = _TextCache(dataset.seeds)
+    context = _Context(dataset, today or dt.date.today())
     problems = list(_check_names(dataset))
-    for record in dataset.records.values():
-        problems.extend(_check_record(dataset, record, articles, texts, today))
+    for document in dataset.loaded:
+        problems.extend(_check_record(context, _View(document)))
     return problems
 
 
-def _at(dataset: Dataset, record: Record, loc: tuple[Any, ...], message: str, severity: str = "error") -> Problem:
-    document = dataset.documents[record.id]
-    line, col = document.position(loc)
-    return Problem(display_path(dataset.files[record.id]), line, col, field_path(loc), message, severity)
+class _View:
+    """Typed access to one record's raw data: a value of the wrong type reads as absent."""
+
+    def __init__(self, document: YamlDocument) -> None:
+        self.document = document
+        self.data: dict[str, Any] = document.data
+        self.path = display_path(document.path)
+
+    def at(self, loc: Loc, message: str, severity: str = "error") -> Problem:
+        line, col = self.document.position(loc)
+        return Problem(self.path, line, col, field_path(loc), message, severity)
+
+    def text(self, mapping: Any, key: str) -> str | None:
+        value = mapping.get(key) if isinstance(mapping, dict) else None
+        return value if isinstance(value, str) and not is_placeholder(value) else None
+
+    def items(self, key: str) -> list[tuple[int, dict[str, Any]]]:
+        values = self.data.get(key)
+        return [(i, item) for i, item in enumerate(values) if isinstance(item, dict)] if isinstance(values, list) else []
+
+    def texts(self, mapping: Any, key: str) -> list[tuple[int, str]]:
+        values = mapping.get(key) if isinstance(mapping, dict) else None
+        if not isinstance(values, list):
+            return []
+        return [(i, v) for i, v in enumerate(values) if isinstance(v, str) and not is_placeholder(v)]
+
+
+class _Context:
+    """What every record is checked against: topics, press excerpts, texts, today."""
+
+    def __init__(self, dataset: Dataset, today: dt.date) -> None:
+        self.today = today
+        self.topics = {topic.id for topic in dataset.topics}
+        self.topic_order = [topic.id for topic in dataset.topics]
+        self.articles = set(dataset.articles)
+        self.excerpts = {f"{a.id}/{e.id}" for a in dataset.articles.values() for e in a.excerpts}
+        self.seeds = dataset.seeds
+        self._texts: dict[str, SourceText | None] = {}
+
+    def text(self, text_id: str) -> SourceText | None:
+        """seeds/texts/<text_id>.txt, read once per run; None if missing or unreadable."""
+        if text_id not in self._texts:
+            try:
+                self._texts[text_id] = read_source_text(self.seeds, text_id)
+            except (OSError, UnicodeDecodeError, ValueError):
+                self._texts[text_id] = None
+        return self._texts[text_id]
 
 
 def _check_names(dataset: Dataset) -> Iterator[Problem]:
-    owner: dict[str, str] = {record.id: record.id for record in dataset.records.values()}
-    for record in dataset.records.values():
-        for index, alias in enumerate(record.aliases):
-            if alias in owner and owner[alias] != record.id:
-                yield _at(dataset, record, ("aliases", index), f"alias '{alias}' is already the id or an alias of '{owner[alias]}'")
-            elif alias == record.id or alias in record.aliases[:index]:
-                yield _at(dataset, record, ("aliases", index), f"alias '{alias}' is given twice")
+    """No id or alias names two records (ids among the named files are checked when loading)."""
+    owner: dict[str, str] = {}
+    for document in dataset.loaded:
+        view = _View(document)
+        record_id = view.text(view.data, "id")
+        if record_id is None:
+            continue
+        if record_id in dataset.others:
+            yield view.at(("id",), f"id '{record_id}' is already the id or an alias in {display_path(dataset.others[record_id])}")
+        owner.setdefault(record_id, view.path)
+    for document in dataset.loaded:
+        view = _View(document)
+        record_id = view.text(view.data, "id")
+        for index, alias in view.texts(view.data, "aliases"):
+            loc = ("aliases", index)
+            if alias == record_id or alias in [a for _, a in view.texts(view.data, "aliases")][:index]:
+                yield view.at(loc, f"alias '{alias}' is given twice")
+            elif alias in owner and owner[alias] != view.path:
+                yield view.at(loc, f"alias '{alias}' is already the id or an alias in {owner[alias]}")
+            elif alias in dataset.others:
+                yield view.at(loc, f"alias '{alias}' is already the id or an alias in {display_path(dataset.others[alias])}")
             else:
-                owner[alias] = record.id
+                owner[alias] = view.path
 
 
-class _TextCache:
-    """Each seeds/texts file is read once per check run."""
-
-    def __init__(self, seeds: Path) -> None:
-        self.seeds = seeds
-        self.texts: dict[str, SourceText | None] = {}
-
-    def get(self, text_id: str) -> SourceText | None:
-        if text_id not in self.texts:
-            try:
-                self.texts[text_id] = read_source_text(self.seeds, text_id)
-            except (OSError, UnicodeDecodeError):
-                self.texts[text_id] = None
-        return self.texts[text_id]
+def _date(value: Any) -> str | None:
+    """The ISO form of a date value, or None if it is not one (the models report that)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    try:
+        return _check_date(value, full=False)
+    except ValueError:
+        return None
 
 
-def _check_record(dataset: Dataset, record: Record, articles: dict[str, Article], texts: _TextCache, today: dt.date) -> Iterator[Problem]:
-    def at(loc: tuple[Any, ...], message: str, severity: str = "error") -> Problem:
-        return _at(dataset, record, loc, message, severity)
+def _check_record(context: _Context, view: _View) -> Iterator[Problem]:
+    data = view.data
+    at = view.at
+    if not view.document.first_line.startswith(MODELINE_PREFIX):
+        yield at((), f"the first line should be the editor modeline '{MODELINE_PREFIX}../schema/framework.schema.json'", "warning")
 
-    stem = dataset.files[record.id].stem
-    if stem != record.id:
-        yield at(("id",), f"the file is named '{stem}' but the id is '{record.id}': name it {record.id}.yaml")
+    record_id = view.text(data, "id")
+    stem = view.document.path.stem
+    if record_id is not None and stem != record_id:
+        yield at(("id",), f"the file is named '{stem}' but the id is '{record_id}': name it {record_id}.yaml")
 
-    provisions = {p.id for p in record.provisions}
-    sources = {s.id for s in record.sources}
-    topics = {t.id for t in dataset.topics}
-    excerpts = {f"{a.id}/{e.id}" for a in articles.values() for e in a.excerpts}
-    yield from _duplicates(at, "provisions", [p.id for p in record.provisions])
-    yield from _duplicates(at, "sources", [s.id for s in record.sources])
-    yield from _duplicates(at, "positions", [p.topic for p in record.positions], key="topic")
+    provisions = {pid for _, p in view.items("provisions") if (pid := view.text(p, "id"))}
+    sources = {sid for _, s in view.items("sources") if (sid := view.text(s, "id"))}
+    yield from _duplicates(view, "provisions", "id")
+    yield from _duplicates(view, "sources", "id")
+    yield from _duplicates(view, "positions", "topic")
 
-    if record.text is not None and texts.get(record.text) is None:
-        yield at(("text",), f"no text '{record.text}' under seeds/texts/ ({record.text}.txt)")
+    record_text = view.text(data, "text")
+    if record_text is not None and context.text(record_text) is None:
+        yield at(("text",), f"no text '{record_text}' under seeds/texts/ ({record_text}.txt)")
 
     previous: tuple[int, int, int] | None = None
-    for index, event in enumerate(record.status):
-        for j, source in enumerate(event.sources):
+    for index, event in view.items("status"):
+        for j, source in view.texts(event, "sources"):
             if source not in sources:
                 yield at(("status", index, "sources", j), f"unknown source '{source}'{_hint(source, sources)}")
-        key = date_key(event.date)
+        date = _date(event.get("date"))
+        if date is None:
+            continue
+        key = date_key(date)
         if previous is not None and key < previous:
-            yield at(("status", index, "date"), f"status events must be in date order: {event.date} comes after a later event")
+            yield at(("status", index, "date"), f"status events must be in date order: {date} comes after a later event")
         previous = key
 
-    for index, provision in enumerate(record.provisions):
-        text_id = provision.text or record.text
-        if text_id is None:
-            yield at(("provisions", index, "text"), "no text to check the quote against: set the record's text or the provision's")
-            continue
-        text = texts.get(text_id)
-        if text is None:
-            if provision.text is not None:
-                yield at(("provisions", index, "text"), f"no text '{text_id}' under seeds/texts/")
-            continue
-        found = text.find(provision.quote)
-        if found is None:
-            yield at(("provisions", index, "quote"), f"quote not found word for word in seeds/texts/{text_id}.txt")
-        elif found == "secondary" and provision.quote_basis == QuoteBasis.official:
-            yield at(
-                ("provisions", index, "quote"),
-                f"quote found only in a third-party quotation in {text_id}.txt: set quote_basis: secondary",
-            )
+    yield from _check_quotes(context, view, record_text)
+    yield from _check_positions(context, view, provisions, sources)
 
-    for index, position in enumerate(record.positions):
-        if position.topic not in topics:
-            yield at(("positions", index, "topic"), f"unknown topic '{position.topic}'{_hint(position.topic, topics)}")
-        for j, pinpoint in enumerate(position.provisions):
-            if pinpoint not in provisions:
-                yield at(("positions", index, "provisions", j), f"unknown provision '{pinpoint}'{_hint(pinpoint, provisions)}")
-        for j, source in enumerate(position.sources):
-            if source not in sources:
-                yield at(("positions", index, "sources", j), f"unknown source '{source}'{_hint(source, sources)}")
-        for j, excerpt in enumerate(position.excerpts):
-            if excerpt not in excerpts:
-                yield at(
-                    ("positions", index, "excerpts", j),
-                    f"unknown excerpt '{excerpt}' (not in seeds/articles.yaml){_hint(excerpt, excerpts)}",
-                )
-        if not (position.provisions or position.sources or position.excerpts):
-            yield at(("positions", index), "position cites no provision, source or excerpt", "warning")
+    for index, source in view.items("sources"):
+        article = view.text(source, "article")
+        if article is not None and article not in context.articles:
+            hint = _hint(article, context.articles)
+            yield at(("sources", index, "article"), f"unknown article '{article}' (not in seeds/articles.yaml){hint}")
 
-    for index, source in enumerate(record.sources):
-        if source.article is not None and source.article not in articles:
-            yield at(("sources", index, "article"), f"unknown article '{source.article}' (not in seeds/articles.yaml)")
-
-    for index, correction in enumerate(record.corrections):
-        if correction.source not in sources:
-            yield at(("corrections", index, "source"), f"unknown source '{correction.source}'{_hint(correction.source, sources)}")
-        for j, evidence in enumerate(correction.evidence):
+    for index, correction in view.items("corrections"):
+        source = view.text(correction, "source")
+        if source is not None and source not in sources:
+            yield at(("corrections", index, "source"), f"unknown source '{source}'{_hint(source, sources)}")
+        for j, evidence in view.texts(correction, "evidence"):
             if evidence not in sources and evidence not in provisions:
-                yield at(("corrections", index, "evidence", j), f"unknown provision or source '{evidence}'")
+                hint = _hint(evidence, sources | provisions)
+                yield at(("corrections", index, "evidence", j), f"unknown provision or source '{evidence}'{hint}")
 
-    for index, source in enumerate(record.verified_against):
+    for index, source in view.texts(data, "verified_against"):
         if source not in sources:
             yield at(("verified_against", index), f"unknown source '{source}'{_hint(source, sources)}")
 
-    verified = dt.date.fromisoformat(record.last_verified)
-    if verified > today:
-        yield at(("last_verified",), f"{record.last_verified} is in the future")
-    elif (today - verified).days > STALE_AFTER_DAYS:
-        yield at(("last_verified",), f"not verified for {(today - verified).days} days (over {STALE_AFTER_DAYS})", "warning")
+    verified = data.get("last_verified")
+    if isinstance(verified, dt.date) or (isinstance(verified, str) and _date(verified) and len(verified) == 10):
+        day = verified if isinstance(verified, dt.date) else dt.date.fromisoformat(verified)
+        if day > context.today:
+            yield at(("last_verified",), f"{day.isoformat()} is in the future (today is {context.today.isoformat()})")
+        elif (context.today - day).days > STALE_AFTER_DAYS:
+            days = (context.today - day).days
+            message = f"not verified for {days} days (over {STALE_AFTER_DAYS}): check it again and update last_verified"
+            yield at(("last_verified",), message, "warning")
 
-    answered = {p.topic for p in record.positions}
-    for topic in dataset.topics:
-        if topic.id not in answered:
-            yield at(("positions",), f"no position on topic '{topic.id}' (silent is a position)", "warning")
+
+def _check_quotes(context: _Context, view: _View, record_text: str | None) -> Iterator[Problem]:
+    for index, provision in view.items("provisions"):
+        own_text = provision.get("text")
+        if own_text is not None and not isinstance(own_text, str):
+            continue
+        text_id = view.text(provision, "text") or record_text
+        if text_id is None:
+            if not is_placeholder(own_text) and not is_placeholder(view.data.get("text")):
+                yield view.at(("provisions", index), "no text to check the quote against: set the record's text or the provision's")
+            continue
+        text = context.text(text_id)
+        if text is None:
+            if own_text is not None:
+                yield view.at(("provisions", index, "text"), f"no text '{text_id}' under seeds/texts/ ({text_id}.txt)")
+            continue
+        quote = view.text(provision, "quote")
+        if quote is None or not quote.strip():
+            continue
+        found = text.find(quote)
+        if found is None:
+            loc = ("provisions", index, "quote")
+            word, shown = _first_difference(quote, text)
+            line, col = _locate_word(view.document, loc, word)
+            message = f"quote not found word for word in seeds/texts/{text_id}.txt: the text has no '{shown}'"
+            yield Problem(view.path, line, col, field_path(loc), message)
+        elif found == "secondary" and provision.get("quote_basis", QuoteBasis.official.value) == QuoteBasis.official.value:
+            message = f"quote found only in a third-party quotation in {text_id}.txt: set quote_basis: secondary"
+            yield view.at(("provisions", index, "quote"), message)
 
 
-def _duplicates(at: Any, list_name: str, values: list[str], key: str = "id") -> Iterator[Problem]:
+def _first_difference(quote: str, text: SourceText) -> tuple[str, str]:
+    """The first word of `quote` that breaks the match, and the few words up to it (for the message)."""
+    body = normalise(text.body)
+    start = 0
+    for part in _ELLIPSIS.split(quote):
+        words = part.split()
+        if not words:
+            continue
+        whole = body.find(normalise(part), start)
+        if whole >= 0:
+            start = whole + len(normalise(part))
+            continue
+        # Matching a prefix is monotone in its length: bisect for the longest prefix found.
+        low, high = 0, len(words)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if body.find(normalise(" ".join(words[:middle])), start) >= 0:
+                low = middle
+            else:
+                high = middle - 1
+        shown = " ".join(words[max(0, low - 4) : low + 1])
+        return words[low], ("..." if low > 4 else "") + shown
+    return "", quote[:60]
+
+
+def _locate_word(document: YamlDocument, loc: Loc, word: str) -> tuple[int, int]:
+    """Where `word` is written in the file at or after the value at `loc` (a quote spans lines)."""
+    line, col = document.position(loc)
+    if not word:
+        return line, col
+    try:
+        lines = document.path.read_text(encoding="utf-8-sig").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return line, col
+    for number in range(line, min(len(lines), line + 200) + 1):
+        found = lines[number - 1].find(word, col if number == line else 0)
+        if found >= 0:
+            return number, found + 1
+    return line, col
+
+
+def _check_positions(context: _Context, view: _View, provisions: set[str], sources: set[str]) -> Iterator[Problem]:
+    answered: set[str] = set()
+    for index, position in view.items("positions"):
+        topic = view.text(position, "topic")
+        if topic is not None:
+            answered.add(topic)
+            if topic not in context.topics:
+                yield view.at(("positions", index, "topic"), f"unknown topic '{topic}'{_hint(topic, context.topics)}")
+        for j, pinpoint in view.texts(position, "provisions"):
+            if pinpoint not in provisions:
+                yield view.at(("positions", index, "provisions", j), f"unknown provision '{pinpoint}'{_hint(pinpoint, provisions)}")
+        for j, source in view.texts(position, "sources"):
+            if source not in sources:
+                yield view.at(("positions", index, "sources", j), f"unknown source '{source}'{_hint(source, sources)}")
+        for j, excerpt in view.texts(position, "excerpts"):
+            if excerpt not in context.excerpts:
+                message = f"unknown excerpt '{excerpt}' (not in seeds/articles.yaml){_hint(excerpt, context.excerpts)}"
+                yield view.at(("positions", index, "excerpts", j), message)
+        cited = [position.get(key) for key in ("provisions", "sources", "excerpts")]
+        if not any(isinstance(value, list) and value for value in cited):
+            yield view.at(("positions", index), "position cites no provision, source or excerpt", "warning")
+    if "positions" in view.data:
+        for topic_id in context.topic_order:
+            if topic_id not in answered:
+                yield view.at(("positions",), f"no position on topic '{topic_id}' (silent is a position)", "warning")
+
+
+def _duplicates(view: _View, list_name: str, key: str) -> Iterator[Problem]:
     seen: set[str] = set()
-    for index, value in enumerate(values):
+    for index, item in view.items(list_name):
+        value = view.text(item, key)
+        if value is None:
+            continue
         if value in seen:
-            yield at((list_name, index, key), f"'{value}' is given twice in {list_name}")
+            yield view.at((list_name, index, key), f"'{value}' is given twice in {list_name}")
         seen.add(value)
 
 

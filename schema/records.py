@@ -18,7 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from .models import Article, Record, Topic
 from .problems import Problem, display_path, field_path
-from .yamlfile import YamlDocument, YamlError, read_yaml
+from .template import find_placeholders, is_placeholder, placeholder_message
+from .yamlfile import INVALID, YamlDocument, YamlError, read_yaml
 
 ROOT_ENV = "FRAMEWORKS_ROOT"
 # Installed, the package holds frameworks/ and seeds/ beside schema/; in a checkout, so does the root.
@@ -54,14 +55,18 @@ def seeds_dir(root: Path) -> Path:
 
 
 def record_files(paths: list[Path]) -> list[Path]:
-    """The YAML files named, or found directly inside the folders named, sorted."""
+    """The YAML files named, or found directly inside the folders named (sorted), each once."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
         else:
             found.append(path)
-    return found
+    # A file named twice (or named and inside a named folder) is read once.
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
 
 
 @dataclass
@@ -74,6 +79,13 @@ class Dataset:
     documents: dict[str, YamlDocument] = field(default_factory=dict)
     articles: dict[str, Article] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Every record file read, and those of them that are YAML mappings (valid records or not):
+    # cross-record checks run over all of these, so a newcomer sees every mistake in one run.
+    paths: list[Path] = field(default_factory=list)
+    loaded: list[YamlDocument] = field(default_factory=list)
+    # Ids and aliases of the records in the root's frameworks/ that were not named (when only some
+    # files are validated, e.g. the changed ones in CI), mapped to their file.
+    others: dict[str, Path] = field(default_factory=dict)
 
     @property
     def seeds(self) -> Path:
@@ -134,38 +146,99 @@ def load_articles(seeds: Path) -> tuple[dict[str, Article], list[Problem]]:
 
 
 def load_record(path: Path) -> tuple[Record | None, YamlDocument | None, list[Problem]]:
-    """Read and validate one record file: the record (or None) and its problems."""
+    """Read and validate one record file: the record (None unless it has no problem at all), the
+    parsed document (None if the file is not YAML), and every problem of the file."""
+    try:
+        return _load_record(path)
+    except Exception as exc:  # noqa: BLE001 - the validator must never show a traceback; tests assert this never happens
+        return None, None, [Problem(display_path(path), 1, 1, "", f"internal error while checking this file ({exc!r}); please report it")]
+
+
+def _load_record(path: Path) -> tuple[Record | None, YamlDocument | None, list[Problem]]:
     document, problems = _read(path)
     if document is None:
         return None, None, problems
+    problems = [_problem(document, issue.loc, issue.message, issue.line, issue.col) for issue in document.issues]
     if not isinstance(document.data, dict):
         kind = "a list" if isinstance(document.data, list) else f"a single {type(document.data).__name__} value"
-        return None, document, [_problem(document, (), f"a record must be a mapping of fields, not {kind}")]
+        problems.append(_problem(document, (), f"a record must be a mapping of fields (id: ..., title: ...), not {kind}"))
+        return None, document, problems
+    problems.extend(_problem(document, loc, placeholder_message(value)) for loc, value in find_placeholders(document.data))
     try:
-        return Record.model_validate(document.data), document, []
+        record = Record.model_validate(document.data)
     except ValidationError as exc:
-        return None, document, _validation_problems(document, exc, Record)
+        problems.extend(_validation_problems(document, exc, Record))
+        return None, document, problems
+    return (None if problems else record), document, problems
 
 
 def load_dataset(root: Path | None = None, paths: list[Path] | None = None) -> Dataset:
-    """Load the records of `root` (or the files/folders in `paths`) into a Dataset."""
-    base = data_root(root) if paths is None else (root or PACKAGE_ROOT)
+    """Load the records of `root` (or the files/folders in `paths`) into a Dataset.
+
+    With `paths`, the root (for seeds/ and the other records) is `root`, else the folder whose
+    frameworks/ holds the first path, else the working directory if it has a frameworks/ folder,
+    else the package's own; the ids and aliases of the root's records that were not named are
+    kept in ``Dataset.others`` so that a new record is checked against them.
+    """
+    if paths is None:
+        base = data_root(root)
+        files = record_files([base / "frameworks"])
+    else:
+        base = root or _infer_root(paths)
+        files = record_files(paths)
     dataset = Dataset(root=base)
     dataset.articles, dataset.problems = load_articles(dataset.seeds)
-    for path in record_files(paths if paths is not None else [base / "frameworks"]):
+    owners: dict[str, Path] = {}
+    for path in files:
         record, document, problems = load_record(path)
+        dataset.paths.append(path)
         dataset.problems.extend(problems)
-        if record is None or document is None:
+        if document is None or not isinstance(document.data, dict):
             continue
-        if record.id in dataset.records:
-            line, col = document.position(("id",))
-            first = display_path(dataset.files[record.id])
-            dataset.problems.append(Problem(display_path(path), line, col, "id", f"id '{record.id}' is already used by {first}"))
-            continue
-        dataset.records[record.id] = record
-        dataset.files[record.id] = path
-        dataset.documents[record.id] = document
+        dataset.loaded.append(document)
+        record_id = document.data.get("id")
+        if isinstance(record_id, str):
+            if record_id in owners:
+                message = f"id '{record_id}' is already used by {display_path(owners[record_id])}"
+                dataset.problems.append(_problem(document, ("id",), message))
+                continue
+            owners[record_id] = path
+        if record is not None:
+            dataset.records[record.id] = record
+            dataset.files[record.id] = path
+            dataset.documents[record.id] = document
+    if paths is not None:
+        dataset.others = _other_names(base, dataset.paths)
     return dataset
+
+
+def _infer_root(paths: list[Path]) -> Path:
+    for path in paths:
+        resolved = path.resolve()
+        for folder in [resolved, *resolved.parents][:3]:
+            if folder.name == "frameworks" and folder.is_dir():
+                return folder.parent
+    cwd = Path.cwd()
+    return cwd if (cwd / "frameworks").is_dir() else PACKAGE_ROOT
+
+
+def _other_names(root: Path, validated: list[Path]) -> dict[str, Path]:
+    """Ids and aliases of the records under root/frameworks/ that are not among `validated`."""
+    seen = {path.resolve() for path in validated}
+    names: dict[str, Path] = {}
+    folder = root / "frameworks"
+    for path in record_files([folder]) if folder.is_dir() else []:
+        if path.resolve() in seen:
+            continue
+        try:
+            data = read_yaml(path).data
+        except YamlError:
+            continue  # not ours to report: only the named files are being validated
+        if isinstance(data, dict):
+            for name in [data.get("id"), *(data.get("aliases") if isinstance(data.get("aliases"), list) else [])]:
+                if isinstance(name, str):
+                    names.setdefault(name, path)
+    return names
 
 
 def _read(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
@@ -175,8 +248,9 @@ def _read(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
         return None, [Problem(display_path(path), exc.line, exc.col, field_path(exc.loc), exc.message)]
 
 
-def _problem(document: YamlDocument, loc: tuple[Any, ...], message: str) -> Problem:
-    line, col = document.position(loc)
+def _problem(document: YamlDocument, loc: tuple[Any, ...], message: str, line: int = 0, col: int = 0) -> Problem:
+    if not line:
+        line, col = document.position(loc)
     return Problem(display_path(document.path), line, col, field_path(loc), message)
 
 
@@ -184,19 +258,34 @@ def _validation_problems(
     document: YamlDocument, error: ValidationError, model: type[BaseModel], prefix: tuple[Any, ...] = ()
 ) -> list[Problem]:
     problems = []
-    for item in error.errors(include_url=False):
+    errors = error.errors(include_url=False)
+    # A misspelt field is both unknown and missing: report it once, as the misspelling.
+    misspelt: set[tuple[Any, ...]] = set()
+    for item in errors:
+        if item["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(str(item["loc"][-1]), _fields_at(model, item["loc"][:-1]), n=1)
+            if close:
+                misspelt.add((*item["loc"][:-1], close[0]))
+    for item in errors:
+        if item["type"] == "missing" and tuple(item["loc"]) in misspelt:
+            continue
+        value = item.get("input")
+        if value is INVALID or is_placeholder(value):
+            continue  # already reported: by the YAML reader, or as a place still to fill in
         loc = (*prefix, *item["loc"])
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             allowed = _fields_at(model, item["loc"][:-1])
             close = difflib.get_close_matches(str(item["loc"][-1]), allowed, n=1)
             message = f"unknown field '{item['loc'][-1]}'" + (f" (did you mean '{close[0]}'?)" if close else "")
-        elif item["type"] == "missing":
+            problems.append(_problem(document, loc, message, *document.key_position(loc)))
+            continue
+        if item["type"] == "missing":
             message = "required field is missing"
-        elif item["type"] in ("string_type", "list_type", "dict_type", "model_type", "enum"):
-            message += f" (got {_describe(item.get('input'))})"
+        elif item["type"] in ("string_type", "list_type", "dict_type", "model_type", "enum", "model_attributes_type"):
+            message += f" (got {_describe(value)})"
         elif item["type"] == "string_pattern_mismatch":
-            message = f"{_describe(item.get('input'))} does not match the pattern {item['ctx']['pattern']}"
+            message = f"{_describe(value)} does not match the pattern {item['ctx']['pattern']}"
         problems.append(_problem(document, loc, message))
     return problems
 

@@ -1,15 +1,22 @@
 """Read one YAML file safely, keeping the line and column of every value.
 
 libyaml (PyYAML's C parser) builds the node tree; we turn nodes into Python values ourselves so
-that we can (1) record where each value stands, (2) refuse duplicate keys, anchors and aliases
-(which also makes "billion laughs" impossible), (3) keep `yes`/`no`/`on`/`off` as the strings
-the author wrote rather than YAML 1.1 booleans, and (4) bound size and depth.
+that we can (1) record where each value and each key stands, (2) refuse duplicate keys and
+aliases (which also makes "billion laughs" impossible: an alias is refused where it is first
+used, before anything is expanded), (3) keep `yes`/`no`/`on`/`off` as the strings the author
+wrote rather than YAML 1.1 booleans, and (4) bound size and depth.
+
+Two kinds of trouble: a file that cannot be read as YAML at all raises YamlError (one line, one
+place). A file that parses but holds something forbidden (a duplicate key, an impossible date, a
+too-long value, a tag) is still read, with each such value replaced by INVALID and the trouble
+listed in ``YamlDocument.issues``, so that one run reports every error of the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +26,7 @@ import yaml
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_SCALAR_CHARS = 20_000
 MAX_DEPTH = 20
+MODELINE_PREFIX = "# yaml-language-server: $schema="
 
 Loc = tuple[int | str, ...]
 
@@ -31,10 +39,21 @@ _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_BOM = b"\xef\xbb\xbf"
+
+
+class _Invalid:
+    """Stands in for a value the reader refused; its error is already in YamlDocument.issues."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
 
 
 class YamlError(Exception):
-    """A file that cannot be read as a YAML document; carries the line and column (1-based)."""
+    """Something wrong at a place in a YAML file: line and column are 1-based, loc is the field path."""
 
     def __init__(self, message: str, line: int = 1, col: int = 1, loc: Loc = ()) -> None:
         super().__init__(message)
@@ -46,11 +65,14 @@ class YamlError(Exception):
 
 @dataclass
 class YamlDocument:
-    """The values of one YAML file and the position (line, column) of each, by path."""
+    """The values of one YAML file, the position (line, column) of each, and what was refused."""
 
     path: Path
     data: Any
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    issues: list[YamlError] = field(default_factory=list)
+    first_line: str = ""
 
     def position(self, loc: Loc) -> tuple[int, int]:
         """The position of the value at `loc`, or of its nearest enclosing value that exists."""
@@ -61,96 +83,156 @@ class YamlDocument:
             loc = loc[:-1]
         return self.positions.get((), (1, 1))
 
+    def key_position(self, loc: Loc) -> tuple[int, int]:
+        """Where the key of the mapping entry at `loc` is written (else where its value is)."""
+        return self.keys.get(tuple(loc)) or self.position(loc)
+
 
 def read_yaml(path: Path) -> YamlDocument:
-    """Read and parse `path`; raise YamlError with a one-line message for anything unreadable."""
+    """Read and parse `path`; raise YamlError with a one-line message for anything unreadable.
+
+    The size is checked before reading and the read is bounded, so a huge file (or one that
+    grows while we read) never lands in memory; anything but a regular file (a FIFO, a device)
+    is refused before it is opened, since opening it could block.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise YamlError(f"file is {size / 1024 / 1024:.1f} MiB; a record may be at most {MAX_FILE_BYTES // 1024 // 1024} MiB")
-        raw = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlError("not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise YamlError(_too_big(info.st_size))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise YamlError(f"cannot read file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise YamlError(_too_big(len(raw)))
     return parse_yaml(raw, path)
+
+
+def _too_big(size: int) -> str:
+    return f"file is {size / 1024 / 1024:.1f} MiB; a record may be at most {MAX_FILE_BYTES // 1024 // 1024} MiB"
 
 
 def parse_yaml(raw: bytes, path: Path) -> YamlDocument:
     """Parse YAML bytes (see read_yaml)."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    issues: list[YamlError] = []
+    if raw.startswith(_BOM):
+        # Legal YAML, but it hides the modeline from editors and shows up in diffs: ask for plain UTF-8.
+        issues.append(YamlError("the file begins with a byte-order mark (BOM): save it as UTF-8 without BOM"))
+        raw = raw[len(_BOM) :]
     if b"\x00" in raw:
-        raise YamlError("file is binary (it contains NUL bytes), not YAML text")
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise YamlError("file is binary (it contains NUL bytes), not YAML text", line)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise YamlError(f"file is not UTF-8 text (invalid byte 0x{raw[exc.start]:02x})", line) from None
+        col = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise YamlError(f"file is not UTF-8 text (invalid byte 0x{raw[exc.start]:02x}): save it as UTF-8", line, col) from None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise YamlError("file is empty: a record is a YAML mapping with an id")
+        raise YamlError("file is empty: a record is a YAML mapping of fields, starting with id")
+    node = _compose(text)
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG):
+        raise YamlError("file is empty: a record is a YAML mapping of fields, starting with id")
+    doc = YamlDocument(path=path, data=None, issues=issues, first_line=text.split("\n", 1)[0])
+    doc.data = _Builder(doc).build(node)
+    return doc
+
+
+def _compose(text: str) -> yaml.Node | None:
     try:
-        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+        return yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        if "\t" in problem or "tab" in problem.lower():
-            problem += " (YAML indentation must use spaces, not tabs)"
+        lines = text.split("\n")
+        at = lines[line - 1][col - 1 : col] if line <= len(lines) else ""
+        if at == "\t" or "tab" in problem:
+            problem = "a tab character: YAML indentation must use spaces, not tabs"
+        elif "nesting depth" in problem:
+            problem = f"nesting is too deep (a record needs at most {MAX_DEPTH} levels)"
+        elif exc.context and exc.context != problem:
+            problem = f"{problem} ({exc.context})"
         raise YamlError(f"not valid YAML: {problem}", line, col) from None
+    except yaml.reader.ReaderError as exc:
+        # libyaml's reader reports a character offset, not a line: find the line ourselves.
+        position = max(0, min(exc.position, len(text)))
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
+        raise YamlError(f"not valid YAML: character {exc.character!r} is not allowed: {exc.reason}", line, col) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"not valid YAML: {exc}") from None
+        raise YamlError(f"not valid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
-        raise YamlError(f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
-    if node is None:
-        raise YamlError("file is empty: a record is a YAML mapping with an id")
-    doc = YamlDocument(path=path, data=None)
-    doc.data = _Builder(doc.positions).build(node)
-    return doc
+        raise YamlError(f"nesting is too deep (a record needs at most {MAX_DEPTH} levels)") from None
 
 
 class _Builder:
     """Turns a node tree into Python values, recording positions and refusing what we forbid."""
 
-    def __init__(self, positions: dict[Loc, tuple[int, int]]) -> None:
-        self.positions = positions
+    def __init__(self, doc: YamlDocument) -> None:
+        self.doc = doc
+        self.positions = doc.positions
         self.seen: set[int] = set()
+        self.too_deep = False
+
+    def refuse(self, message: str, node: yaml.Node, loc: Loc) -> Any:
+        self.doc.issues.append(YamlError(message, *_pos(node), loc))
+        return INVALID
 
     def build(self, node: yaml.Node, loc: Loc = ()) -> Any:
-        if len(loc) > MAX_DEPTH:
-            raise YamlError(f"nesting is too deep (more than {MAX_DEPTH} levels)", *_pos(node), loc)
-        if id(node) in self.seen:
-            raise YamlError("anchors and aliases (&name, *name) are not allowed in records", *_pos(node), loc)
-        self.seen.add(id(node))
         self.positions[loc] = _pos(node)
+        if id(node) in self.seen:
+            # An alias yields a node already built. Refusing it here is what keeps an alias
+            # bomb linear: no alias is ever expanded, and the whole file stops at the first one.
+            raise YamlError("anchors and aliases (&name, *name) are not allowed in records: write the value out", *_pos(node), loc)
+        self.seen.add(id(node))
+        if len(loc) > MAX_DEPTH:
+            if self.too_deep:
+                return INVALID
+            self.too_deep = True
+            return self.refuse(f"nesting is too deep (a record needs at most {MAX_DEPTH} levels)", node, loc)
         if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP_TAG:
+                return self.refuse(f"tags such as {_short_tag(node.tag)} are not allowed in records", node, loc)
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                raise YamlError(f"unsupported tag {node.tag}", *_pos(node), loc)
+                return self.refuse(f"tags such as {_short_tag(node.tag)} are not allowed in records", node, loc)
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        return _scalar(node, loc)
+        try:
+            return _scalar(node, loc)
+        except YamlError as exc:
+            self.doc.issues.append(exc)
+            return INVALID
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
-        if node.tag != _MAP_TAG:
-            raise YamlError(f"unsupported tag {node.tag}", *_pos(node), loc)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlError("mapping keys must be plain words (no merge keys or complex keys)", *_pos(key_node), loc)
+                self.refuse("a key must be a plain word (no merge keys '<<' or complex keys)", key_node, loc)
+                continue
             key = key_node.value
+            here = (*loc, key)
             if key in result:
-                first = self.positions[(*loc, key)][0]
-                raise YamlError(f"duplicate key '{key}' (first given on line {first})", *_pos(key_node), (*loc, key))
-            # A key's position is where the key is written; that is where an editor should jump.
-            self.positions[(*loc, key)] = _pos(key_node)
-            value_pos = _pos(value_node)
-            result[key] = self.build(value_node, (*loc, key))
-            if not isinstance(result[key], (dict, list)):
-                self.positions[(*loc, key)] = value_pos
+                first = self.doc.keys[here][0]
+                self.refuse(f"duplicate key '{key}' (first given on line {first}); give each field once", key_node, here)
+                continue
+            self.doc.keys[here] = _pos(key_node)
+            result[key] = self.build(value_node, here)
+            if isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)) and value_node.start_mark.line != key_node.start_mark.line:
+                # A block collection starts on the next line; point at its key, which names it.
+                self.positions[here] = _pos(key_node)
         return result
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def _scalar(node: yaml.ScalarNode, loc: Loc) -> Any:
@@ -178,10 +260,10 @@ def _scalar(node: yaml.ScalarNode, loc: Loc) -> Any:
             return value
     if tag == _TIMESTAMP_TAG:
         if not _TIMESTAMP.match(value):
-            raise YamlError(f"{value!r}: give a date as YYYY-MM-DD, without a time", *_pos(node), loc)
+            raise YamlError(f"'{value}' is not a date: give a date as YYYY-MM-DD, without a time", *_pos(node), loc)
         year, month, day = (int(part) for part in value.split("-"))
         try:
             return dt.date(year, month, day)
         except ValueError as exc:
-            raise YamlError(f"{value!r} is not a real date ({exc})", *_pos(node), loc) from None
-    raise YamlError(f"unsupported tag {tag}", *_pos(node), loc)
+            raise YamlError(f"'{value}' is not a real date ({exc})", *_pos(node), loc) from None
+    raise YamlError(f"tags such as {_short_tag(tag)} are not allowed in records", *_pos(node), loc)
