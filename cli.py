@@ -14,10 +14,14 @@ import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from space_frameworks.schema.records import ROOT_ENV, DataRootError, Dataset, UnknownFramework, load_dataset
+
+if TYPE_CHECKING:  # the records layer imports pydantic; commands import it when they run, so --help stays fast
+    from space_frameworks.schema.records import Dataset
+
+ROOT_ENV = "FRAMEWORKS_ROOT"  # also read by schema.records.data_root
 
 app = typer.Typer(
     help="Compare the legal frameworks for space resources, point by point, with the exact words of each text.",
@@ -70,6 +74,8 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def load() -> Dataset:
     """The records in use; exits 1 (with every problem) if any record is invalid."""
+    from space_frameworks.schema.records import DataRootError, load_dataset
+
     try:
         dataset = load_dataset(Settings.root)
     except DataRootError as exc:
@@ -83,6 +89,8 @@ def load() -> Dataset:
 
 def resolve(dataset: Dataset, names: list[str]) -> list[str]:
     """Record ids for the ids or aliases given; exits 2 on an unknown one."""
+    from space_frameworks.schema.records import UnknownFramework
+
     try:
         return list(dict.fromkeys(dataset.resolve(name).id for name in names))
     except UnknownFramework as exc:
@@ -113,6 +121,7 @@ def validate(
 ) -> None:
     """Check records: structure, ids, citations, verbatim quotes, dates. Exit 0 valid, 1 invalid."""
     from space_frameworks.reports.problems import render_problems
+    from space_frameworks.schema.records import DataRootError
     from space_frameworks.schema.validation import validate as run_validation
 
     for path in paths or []:

@@ -139,7 +139,7 @@ class QuoteBasis(StrEnum):
 class Strict(BaseModel):
     """Base of all record models: unknown keys are errors, values are not silently coerced."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class StatusEvent(Strict):
