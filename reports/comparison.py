@@ -14,8 +14,8 @@ from space_frameworks.schema.models import EventType, Record
 from space_frameworks.schema.records import Dataset
 
 # Events that show an instrument exists as a text (or a position as stated) from their date on.
+# A draft does not: the Artemis Accords did not exist as signed text before 13 Oct 2020.
 _EXISTENCE = {
-    EventType.drafted,
     EventType.adopted,
     EventType.enacted,
     EventType.opened_for_signature,
@@ -139,7 +139,9 @@ def framework_status(record: Record, as_of: dt.date | None) -> tuple[str, bool]:
     """A short status line on `as_of` (or today), and whether the framework existed then."""
     own = [e for e in record.status if e.party is None and (as_of is None or happened_by(e.date, as_of))]
     exists = any(e.event in _EXISTENCE for e in own)
-    if not own:
+    if not exists:
+        if own:
+            return f"{NOT_YET} ({event_words(own[-1].event)} {format_date(own[-1].date)})", False
         first = next((e for e in record.status if e.party is None), record.status[0])
         return f"{NOT_YET} ({event_words(first.event)} {format_date(first.date)})", False
     if record.kind == "national-position":

@@ -66,13 +66,14 @@ def comparison_to_table(comparison: Comparison, *, width: int = 100, colour: boo
     count = len(comparison.columns)
     # tabulate's grid: "| " + cells joined by " | " + " |" -> 3 characters per column + 1.
     per_column = (width - 3 * (count + 1) - 1 - TOPIC_COLUMN) // max(count, 1)
-    out = [heading(comparison), subtitle(comparison), ""]
+    out = [wrap(heading(comparison), width), wrap(subtitle(comparison), width), ""]
     if not comparison.rows:
         out.append("No topics to show.")
         return "\n".join(out) + "\n"
     if per_column < MIN_COLUMN:
         return "\n".join(out) + _stacked(comparison, width, colour, quotes)
-    headers = ["Topic"] + [wrap(f"{c.short_title}\n{c.status}", per_column) for c in comparison.columns]
+    # tabulate widens a column to its header's width plus 2 (MIN_PADDING), so headers wrap narrower.
+    headers = ["Topic"] + [wrap(f"{c.short_title}\n{c.status}", per_column - 2) for c in comparison.columns]
     rows = [
         [wrap(row.label, TOPIC_COLUMN)] + [_cell_text(cell, per_column, colour, quotes) for cell in row.cells] for row in comparison.rows
     ]
@@ -86,7 +87,10 @@ def _stacked(comparison: Comparison, width: int, colour: bool, quotes: bool) -> 
     for row in comparison.rows:
         lines += [row.label.upper(), "-" * min(len(row.label), width)]
         for cell in row.cells:
-            lines.append(f"{names[cell.framework]}: {colour_stance(cell.stance, colour)}")
+            if len(f"{names[cell.framework]}: {cell.stance}") <= width:
+                lines.append(f"{names[cell.framework]}: {colour_stance(cell.stance, colour)}")
+            else:
+                lines += [wrap(f"{names[cell.framework]}:", width), "  " + colour_stance(cell.stance, colour)]
             # The cell's text without its first line (the stance, already shown beside the name).
             lines.append(_indent(_cell_text(cell, width - 2, False, quotes).partition("\n")[2]))
         lines.append("")
