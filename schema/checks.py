@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .dates import date_key
-from .models import QuoteBasis, _check_date
+from .models import ID_PATTERN, QuoteBasis, _check_date
 from .problems import Problem, display_path, field_path
 from .records import Dataset
 from .template import is_placeholder
@@ -80,6 +80,7 @@ class _Context:
         self.articles = set(dataset.articles)
         self.excerpts = {f"{a.id}/{e.id}" for a in dataset.articles.values() for e in a.excerpts}
         self.seeds = dataset.seeds
+        self.owners = dataset.owners
         self._texts: dict[str, SourceText | None] = {}
 
     def text(self, text_id: str) -> SourceText | None:
@@ -132,11 +133,14 @@ def _check_record(context: _Context, view: _View) -> Iterator[Problem]:
     data = view.data
     at = view.at
     if not view.document.first_line.startswith(MODELINE_PREFIX):
-        yield at((), f"the first line should be the editor modeline '{MODELINE_PREFIX}../schema/framework.schema.json'", "warning")
+        message = f"the first line should be the editor modeline '{MODELINE_PREFIX}../schema/framework.schema.json'"
+        yield Problem(view.path, 1, 1, "", message, "warning")
 
     record_id = view.text(data, "id")
     stem = view.document.path.stem
-    if record_id is not None and stem != record_id:
+    owner = context.owners.get(record_id or "", view.document.path)
+    # A duplicate id is reported where the dataset is loaded, with the fix; renaming would not be one.
+    if record_id is not None and stem != record_id and owner == view.document.path and re.fullmatch(ID_PATTERN, record_id):
         yield at(("id",), f"the file is named '{stem}' but the id is '{record_id}': name it {record_id}.yaml")
 
     provisions = {pid for _, p in view.items("provisions") if (pid := view.text(p, "id"))}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .models import Article, Record, Topic
+from .models import ID_PATTERN, PINPOINT_PATTERN, Article, Record, Topic
 from .problems import Problem, display_path, field_path
 from .template import find_placeholders, is_placeholder, placeholder_message
 from .yamlfile import INVALID, YamlDocument, YamlError, read_yaml
@@ -25,6 +26,18 @@ ROOT_ENV = "FRAMEWORKS_ROOT"
 # Installed, the package holds frameworks/ and seeds/ beside schema/; in a checkout, so does the root.
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 TOPICS_FILE = Path(__file__).resolve().parent / "topics.yaml"
+
+
+# The patterns of models.Url and models.ExcerptRef (an unknown pattern is shown as it is).
+URL_PATTERN = r"^https?://[^\s]+$"
+EXCERPT_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$"
+# What each pattern of the models means, in words a contributor can act on.
+_PATTERN_NAMES = {
+    ID_PATTERN: "an id: lower-case letters and digits, words joined by dashes, e.g. moon-agreement",
+    PINPOINT_PATTERN: "a pinpoint such as art_2, sec_1 or art_6__para_2 (lower-case, '_' inside, '__' between levels)",
+    URL_PATTERN: "a web address starting with http:// or https://",
+    EXCERPT_REF_PATTERN: "an excerpt reference: article-id/excerpt-id, as in seeds/articles.yaml",
+}
 
 
 class DataRootError(Exception):
@@ -86,6 +99,8 @@ class Dataset:
     # Ids and aliases of the records in the root's frameworks/ that were not named (when only some
     # files are validated, e.g. the changed ones in CI), mapped to their file.
     others: dict[str, Path] = field(default_factory=dict)
+    # The file each id belongs to: the one named after it, else the first to use it.
+    owners: dict[str, Path] = field(default_factory=dict)
 
     @property
     def seeds(self) -> Path:
@@ -188,6 +203,7 @@ def load_dataset(root: Path | None = None, paths: list[Path] | None = None) -> D
         files = record_files(paths)
     dataset = Dataset(root=base)
     dataset.articles, dataset.problems = load_articles(dataset.seeds)
+    loaded: list[tuple[Record | None, YamlDocument]] = []
     owners: dict[str, Path] = {}
     for path in files:
         record, document, problems = load_record(path)
@@ -196,16 +212,24 @@ def load_dataset(root: Path | None = None, paths: list[Path] | None = None) -> D
         if document is None or not isinstance(document.data, dict):
             continue
         dataset.loaded.append(document)
+        loaded.append((record, document))
         record_id = document.data.get("id")
+        # An id belongs to the file named after it, else to the first file that uses it.
         if isinstance(record_id, str):
-            if record_id in owners:
-                message = f"id '{record_id}' is already used by {display_path(owners[record_id])}"
-                dataset.problems.append(_problem(document, ("id",), message))
-                continue
-            owners[record_id] = path
-        if record is not None:
+            current = owners.get(record_id)
+            if current is None or (path.stem == record_id and current.stem != record_id):
+                owners[record_id] = path
+    dataset.owners = owners
+    for record, document in loaded:
+        record_id = document.data.get("id")
+        if isinstance(record_id, str) and owners[record_id] != document.path:
+            message = f"id '{record_id}' is already used by {display_path(owners[record_id])}: give this record its own id"
+            if re.fullmatch(ID_PATTERN, document.path.stem):
+                message += f" (its file name suggests '{document.path.stem}')"
+            dataset.problems.append(_problem(document, ("id",), message))
+        elif record is not None:
             dataset.records[record.id] = record
-            dataset.files[record.id] = path
+            dataset.files[record.id] = document.path
             dataset.documents[record.id] = document
     if paths is not None:
         dataset.others = _other_names(base, dataset.paths)
@@ -282,10 +306,19 @@ def _validation_problems(
             continue
         if item["type"] == "missing":
             message = "required field is missing"
+        elif value is None and item["type"] in ("string_type", "list_type", "enum", "dict_type", "model_type"):
+            message = "has no value: write one (or, if the field is optional, delete the line)"
+        elif item["type"] == "string_too_long" and isinstance(value, str):
+            message += f" (it has {len(value):,})"
         elif item["type"] in ("string_type", "list_type", "dict_type", "model_type", "enum", "model_attributes_type"):
             message += f" (got {_describe(value)})"
+        elif item["type"] == "too_short" and isinstance(value, list):
+            wanted = item["ctx"]["min_length"]
+            message = f"must list at least {wanted} item{'s' if wanted != 1 else ''}" + (" (it is empty)" if not value else "")
         elif item["type"] == "string_pattern_mismatch":
-            message = f"{_describe(value)} does not match the pattern {item['ctx']['pattern']}"
+            pattern = item["ctx"]["pattern"]
+            wanted = _PATTERN_NAMES.get(pattern, f"of the form {pattern}")
+            message = f"{_describe(value)} is not {wanted}"
         problems.append(_problem(document, loc, message))
     return problems
 

@@ -136,7 +136,7 @@ def parse_yaml(raw: bytes, path: Path) -> YamlDocument:
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG):
         raise YamlError("file is empty: a record is a YAML mapping of fields, starting with id")
     doc = YamlDocument(path=path, data=None, issues=issues, first_line=text.split("\n", 1)[0])
-    doc.data = _Builder(doc).build(node)
+    doc.data = _Builder(doc, text).build(node)
     return doc
 
 
@@ -151,6 +151,8 @@ def _compose(text: str) -> yaml.Node | None:
         at = lines[line - 1][col - 1 : col] if line <= len(lines) else ""
         if at == "\t" or "tab" in problem:
             problem = "a tab character: YAML indentation must use spaces, not tabs"
+        elif "single document" in (exc.context or ""):
+            problem = "a record file holds one YAML document, but a second one starts here ('---')"
         elif "nesting depth" in problem:
             problem = f"nesting is too deep (a record needs at most {MAX_DEPTH} levels)"
         elif exc.context and exc.context != problem:
@@ -161,7 +163,8 @@ def _compose(text: str) -> yaml.Node | None:
         position = max(0, min(exc.position, len(text)))
         line = text.count("\n", 0, position) + 1
         col = position - (text.rfind("\n", 0, position) + 1) + 1
-        raise YamlError(f"not valid YAML: character {exc.character!r} is not allowed: {exc.reason}", line, col) from None
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise YamlError(f"not valid YAML: {exc.reason} ({character})", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"not valid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
@@ -171,11 +174,11 @@ def _compose(text: str) -> yaml.Node | None:
 class _Builder:
     """Turns a node tree into Python values, recording positions and refusing what we forbid."""
 
-    def __init__(self, doc: YamlDocument) -> None:
+    def __init__(self, doc: YamlDocument, text: str) -> None:
         self.doc = doc
+        self.text = text
         self.positions = doc.positions
         self.seen: set[int] = set()
-        self.too_deep = False
 
     def refuse(self, message: str, node: yaml.Node, loc: Loc) -> Any:
         self.doc.issues.append(YamlError(message, *_pos(node), loc))
@@ -186,13 +189,13 @@ class _Builder:
         if id(node) in self.seen:
             # An alias yields a node already built. Refusing it here is what keeps an alias
             # bomb linear: no alias is ever expanded, and the whole file stops at the first one.
-            raise YamlError("anchors and aliases (&name, *name) are not allowed in records: write the value out", *_pos(node), loc)
+            # The node carries the anchor's position; the alias's own is found by re-reading the
+            # events up to the first alias (only on this error path).
+            message = "anchors and aliases (&name, *name) are not allowed in records: write the value out"
+            raise YamlError(message, *_first_alias(self.text, node), loc)
         self.seen.add(id(node))
         if len(loc) > MAX_DEPTH:
-            if self.too_deep:
-                return INVALID
-            self.too_deep = True
-            return self.refuse(f"nesting is too deep (a record needs at most {MAX_DEPTH} levels)", node, loc)
+            raise YamlError(f"nesting is too deep (a record needs at most {MAX_DEPTH} levels)", *_pos(node), loc)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP_TAG:
                 return self.refuse(f"tags such as {_short_tag(node.tag)} are not allowed in records", node, loc)
@@ -211,7 +214,8 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                self.refuse("a key must be a plain word (no merge keys '<<' or complex keys)", key_node, loc)
+                name = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                self.refuse("a key must be a plain word (no merge keys '<<' or complex keys)", key_node, (*loc, name))
                 continue
             key = key_node.value
             here = (*loc, key)
@@ -225,6 +229,13 @@ class _Builder:
                 # A block collection starts on the next line; point at its key, which names it.
                 self.positions[here] = _pos(key_node)
         return result
+
+
+def _first_alias(text: str, fallback: yaml.Node) -> tuple[int, int]:
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1, event.start_mark.column + 1
+    return _pos(fallback)
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:
