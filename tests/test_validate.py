@@ -1,0 +1,229 @@
+"""`frameworks validate`: every error of every file in one run, one line each, with the line of the
+offending value; formats, exit codes, --strict, and checking a changed file against the others."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from space_frameworks.cli import app
+from space_frameworks.reports.problems import render_problems
+from space_frameworks.schema.problems import Problem
+from space_frameworks.schema.records import load_dataset, load_topics
+
+BAD = Path(__file__).parent / "bad"
+GOOD = BAD / "good" / "demo.yaml"
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A records root with the corpus' good record and seeds: the records in use (FRAMEWORKS_ROOT) and
+    the working directory, so that paths print short."""
+    shutil.copytree(BAD / "seeds", tmp_path / "seeds")
+    (tmp_path / "frameworks").mkdir()
+    shutil.copy(GOOD, tmp_path / "frameworks" / "demo.yaml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FRAMEWORKS_ROOT", str(tmp_path))
+    return tmp_path
+
+
+def cli(*args: str) -> object:
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def line_of(text: str, fragment: str) -> int:
+    """1-based number of the (first) line holding `fragment`."""
+    return text[: text.index(fragment)].count("\n") + 1
+
+
+def col_of(text: str, fragment: str) -> int:
+    start = text.index(fragment)
+    return start - text.rfind("\n", 0, start)
+
+
+def test_the_records_in_use_are_the_default(root: Path) -> None:
+    result = cli("--root", str(root), "validate")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "1 file, 0 errors\n"
+
+
+def test_a_newcomer_who_makes_five_mistakes_gets_five_precise_lines(root: Path) -> None:
+    """Copy a record, change five things wrongly: five lines, each naming file, line, column and field."""
+    text = GOOD.read_text(encoding="utf-8")
+    text = text.replace("id: demo\naliases: [demo-treaty]", "id: lunar-code\naliases: [lunar-code-2021]")
+    text = text.replace("kind: treaty", "kind: tready")  # 1. a misspelt value of a closed list
+    text = text.replace("  - date: '2019'", "  - date: 2019")  # 2. a partial date as a number
+    text = text.replace(
+        "national appropriation\n      by claim", "national apropriation\n      by claim"
+    )  # 3. a quote that is not verbatim
+    text = text.replace("provisions: [art_4]", "provisions: [art_5]")  # 4. a provision that does not exist
+    text = text.replace("    stance: affirms\n    summary: Celestial", "    stnace: affirms\n    summary: Celestial")  # 5. a misspelt field
+    path = root / "frameworks" / "lunar-code.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    result = cli("--root", str(root), "validate")
+
+    assert result.exit_code == 1
+    file = "frameworks/lunar-code.yaml"
+    assert result.stdout.splitlines() == [
+        f"{file}:{line_of(text, 'kind: tready')}:7: kind: Input should be 'treaty', 'un-resolution', 'statute', "
+        "'executive-order', 'political-accord', 'national-position', 'soft-law' or 'intergovernmental-process' (got 'tready')",
+        f"{file}:{line_of(text, 'date: 2019')}:11: status.0.date: a date must be written as text, not the number 2019: "
+        "quote it, e.g. '2019' or '2019-03'",
+        f"{file}:{line_of(text, 'apropriation')}:{col_of(text, 'apropriation')}: provisions.0.quote: quote not found word for word "
+        "in seeds/texts/demo-treaty.txt: the text has no '...not subject to national apropriation'",
+        f"{file}:{line_of(text, 'stnace')}:5: positions.1.stnace: unknown field 'stnace' (did you mean 'stance'?)",
+        f"{file}:{line_of(text, 'art_5')}:{col_of(text, 'art_5')}: "
+        "positions.14.provisions.0: unknown provision 'art_5' (did you mean 'art_4'?)",
+        "2 files, 5 errors",
+    ]
+
+    # ... and fixing exactly those five lines makes the file valid.
+    fixed = (
+        text.replace("kind: tready", "kind: treaty")
+        .replace("date: 2019", "date: '2019'")
+        .replace("apropriation", "appropriation")
+        .replace("[art_5]", "[art_4]")
+        .replace("stnace", "stance")
+    )
+    path.write_text(fixed, encoding="utf-8")
+    assert cli("--root", str(root), "validate").stdout == "2 files, 0 errors\n"
+
+
+def test_every_error_of_every_file_in_one_run_sorted_by_file_and_line(root: Path) -> None:
+    good = GOOD.read_text(encoding="utf-8")
+    (root / "frameworks" / "b-two.yaml").write_text(
+        good.replace("id: demo\naliases: [demo-treaty]", "id: b-two\naliases: []")
+        .replace("kind: treaty", "kind: pact")
+        .replace("topic: debris", "topic: debri"),
+        encoding="utf-8",
+    )
+    (root / "frameworks" / "a-one.yaml").write_text("id: a-one\ntitle: [unclosed\n", encoding="utf-8")
+    result = cli("--root", str(root), "validate")
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 1
+    assert [line.split(":")[0] for line in lines[:-1]] == ["frameworks/a-one.yaml", "frameworks/b-two.yaml", "frameworks/b-two.yaml"]
+    assert "kind: Input should be" in lines[1] and "topic: unknown topic 'debri'" in lines[2]
+    assert lines[-1] == "3 files, 3 errors"
+
+
+def test_exit_codes_0_valid_1_invalid_2_usage(root: Path) -> None:
+    assert cli("validate", "frameworks/demo.yaml").exit_code == 0
+    (root / "frameworks" / "broken.yaml").write_text("id: broken\n", encoding="utf-8")
+    assert cli("validate", "frameworks").exit_code == 1
+    missing = cli("validate", "frameworks/nope.yaml")
+    assert missing.exit_code == 2
+    assert missing.stderr == "frameworks: frameworks/nope.yaml: no such file or folder\n"
+    assert cli("validate", "--format", "xml", "frameworks").exit_code == 2
+    assert cli("validate", "--no-such-option").exit_code == 2
+    no_root = cli("--root", str(root / "seeds"), "validate")
+    assert no_root.exit_code == 2 and "no frameworks/ folder" in no_root.stderr
+
+
+def test_a_changed_file_is_checked_against_the_records_not_named(root: Path) -> None:
+    """CI validates only the changed records: a new one must still not reuse another's id or alias."""
+    text = GOOD.read_text(encoding="utf-8").replace("id: demo\n", "id: demo-2\n")  # keeps alias demo-treaty
+    (root / "frameworks" / "demo-2.yaml").write_text(text, encoding="utf-8")
+    result = cli("validate", "frameworks/demo-2.yaml")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "frameworks/demo-2.yaml:3:11: aliases.0: alias 'demo-treaty' is already the id or an alias in frameworks/demo.yaml",
+        "1 file, 1 error",
+    ]
+
+
+def test_a_file_named_twice_is_read_once(root: Path) -> None:
+    result = cli("validate", "frameworks", "frameworks/demo.yaml", "./frameworks/demo.yaml")
+    assert result.stdout == "1 file, 0 errors\n"
+
+
+def test_strict_turns_warnings_into_errors(root: Path) -> None:
+    text = GOOD.read_text(encoding="utf-8")
+    text = text.replace("last_verified: 2026-01-05", "last_verified: 2001-01-05")  # stale
+    text = text.replace("    provisions: [art_4]\n", "")  # a position citing nothing
+    (root / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
+    assert cli("validate").stdout == "1 file, 0 errors\n"
+    strict = cli("validate", "--strict")
+    assert strict.exit_code == 1
+    lines = strict.stdout.splitlines()
+    assert any("last_verified: not verified for" in line for line in lines)
+    assert any(line.endswith("position cites no provision, source or excerpt") for line in lines)
+    assert lines[-1] == f"1 file, {len(lines) - 1} errors"
+
+
+def test_a_topic_without_a_position_is_a_strict_error(root: Path) -> None:
+    text = GOOD.read_text(encoding="utf-8")
+    start = text.index("  - topic: heritage\n")
+    end = text.index("  - topic:", start + 1)
+    (root / "frameworks" / "demo.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    lines = cli("validate", "--strict").stdout.splitlines()
+    assert (
+        f"frameworks/demo.yaml:{line_of(text, 'positions:')}:1: positions: no position on topic 'heritage' (silent is a position)" in lines
+    )
+
+
+def test_json_format(root: Path) -> None:
+    (root / "frameworks" / "demo.yaml").write_text(GOOD.read_text(encoding="utf-8").replace("kind: treaty", "kind: pact"), encoding="utf-8")
+    result = cli("validate", "--format", "json")
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    assert payload["files"] == 1 and payload["errors"] == 1 and payload["warnings"] == 0
+    [problem] = payload["problems"]
+    assert problem["path"] == "frameworks/demo.yaml" and problem["line"] == 6 and problem["column"] == 7
+    assert problem["field"] == "kind" and problem["severity"] == "error"
+
+
+def test_github_format_prints_workflow_annotations(root: Path) -> None:
+    (root / "frameworks" / "demo.yaml").write_text(GOOD.read_text(encoding="utf-8").replace("kind: treaty", "kind: pact"), encoding="utf-8")
+    result = cli("validate", "--format", "github")
+    assert result.exit_code == 1
+    first, summary = result.stdout.splitlines()
+    assert first.startswith("::error file=frameworks/demo.yaml,line=6,col=7,title=kind::Input should be 'treaty'")
+    assert summary == "1 file, 1 error"
+
+
+def test_github_annotations_escape_what_would_break_them() -> None:
+    problem = Problem("a,b:c.yaml", 3, 4, "x", "100% wrong\nsecond line")
+    out = render_problems([problem], 1, "github")
+    assert out.splitlines()[0] == "::error file=a%2Cb%3Ac.yaml,line=3,col=4,title=x::100%25 wrong%0Asecond line"
+
+
+def test_each_error_points_at_the_offending_value(root: Path) -> None:
+    """Block sequences, flow sequences, nested mappings, keys: each problem has its value's line and column."""
+    text = GOOD.read_text(encoding="utf-8")
+    text = text.replace("    sources: [demo-official, demo-news]", "    sources:\n      - demo-official\n      - demo-nws")
+    text = text.replace("identifiers: [DEMO/1]", "identifiers: [DEMO/1, 7]")
+    text = text.replace("    kind: press\n", "    kind: press\n    pages: 3\n")
+    (root / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
+    lines = cli("validate").stdout.splitlines()
+    assert lines == [
+        "frameworks/demo.yaml:10:23: identifiers.1: Input should be a valid string (got 7)",
+        f"frameworks/demo.yaml:{line_of(text, '- demo-nws')}:9: status.2.sources.1: unknown source 'demo-nws' (did you mean 'demo-news'?)",
+        f"frameworks/demo.yaml:{line_of(text, 'pages: 3')}:5: sources.1.pages: unknown field 'pages'",
+        "1 file, 3 errors",
+    ]
+
+
+def test_a_structurally_invalid_record_is_still_checked_across_records(root: Path) -> None:
+    text = GOOD.read_text(encoding="utf-8").replace("kind: treaty", "kind: pact").replace("topic: debris", "topic: junk")
+    (root / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
+    lines = cli("validate").stdout.splitlines()
+    assert len(lines) == 3 and "kind:" in lines[0] and "unknown topic 'junk'" in lines[1]
+
+
+def test_a_record_with_placeholders_is_never_loaded_as_valid(root: Path) -> None:
+    text = GOOD.read_text(encoding="utf-8").replace("short_title: Demo Treaty", "short_title: 'TODO: the short title'")
+    (root / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
+    dataset = load_dataset(root)
+    assert dataset.records == {}
+    assert [str(p) for p in dataset.problems] == ["frameworks/demo.yaml:5:14: short_title: to fill in: the short title"]
+
+
+def test_the_corpus_good_record_answers_every_topic_of_the_vocabulary() -> None:
+    """If the vocabulary grows, the corpus' good record (and its strict test) must follow."""
+    text = GOOD.read_text(encoding="utf-8")
+    assert all(f"topic: {topic.id}\n" in text for topic in load_topics())
