@@ -180,7 +180,7 @@ def plan_new_record(record_id: str, kind: str, output: Path | None = None, root:
     base = root or Path(".")
     if output is None:
         folder = base / "frameworks" if (base / "frameworks").is_dir() else base
-        output = folder / f"{record_id}.yaml"
+        output = Path(display_path(folder / f"{record_id}.yaml"))
     if output.exists():
         raise NewRecordError(f"{display_path(output)} already exists: edit it, or choose another id")
     used = _other_names(base, [])

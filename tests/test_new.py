@@ -1,0 +1,134 @@
+"""`frameworks new ID --kind KIND`: a commented template that fails validation only where the
+contributor must still fill something in, and says so."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from space_frameworks.cli import app
+from space_frameworks.schema.models import Kind
+from space_frameworks.schema.template import find_placeholders, is_placeholder
+from space_frameworks.schema.validation import validate
+
+BAD = Path(__file__).parent / "bad"
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A contributor's checkout: frameworks/ with one record, seeds/, schema/; the working directory."""
+    shutil.copytree(BAD / "seeds", tmp_path / "seeds")
+    (tmp_path / "frameworks").mkdir()
+    shutil.copy(BAD / "good" / "demo.yaml", tmp_path / "frameworks" / "demo.yaml")
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "framework.schema.json").write_text("{}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FRAMEWORKS_ROOT", str(tmp_path))
+    return tmp_path
+
+
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+# What a contributor would write in place of each placeholder, by field name.
+FILLED = {
+    "title": "Lunar Code",
+    "short_title": "Lunar Code",
+    "issuer": "Demo Assembly",
+    "jurisdiction": "International",
+    "legal_force": "binding",
+    "text": "demo-treaty",
+    "summary": "A test record.",
+    "date": "2020-01-15",
+    "description": "It happened.",
+    "sources": "demo-official",
+    "stance": "silent",
+    "label": "Article 1",
+    "quote": "are not subject to national appropriation",
+    "publisher": "Demo Assembly",
+    "url": "https://example.org/demo-treaty",
+    "retrieved": "2026-01-05",
+    "last_verified": "2026-06-01",
+    "verified_against": "demo-official",
+}
+
+
+def fill(data: Any, loc: tuple[Any, ...] = ()) -> Any:
+    """Replace each placeholder by a plausible value for its field (ids by the ones the values cite)."""
+    if isinstance(data, dict):
+        return {key: fill(value, (*loc, key)) for key, value in data.items()}
+    if isinstance(data, list):
+        return [fill(value, (*loc, index)) for index, value in enumerate(data)]
+    if not is_placeholder(data):
+        return data
+    field = next(part for part in reversed(loc) if isinstance(part, str))
+    if field == "id":
+        return "demo-official" if loc[0] == "sources" else "art_1"
+    return FILLED[field]
+
+
+@pytest.mark.parametrize("kind", [kind.value for kind in Kind])
+def test_a_fresh_template_fails_only_where_something_is_to_fill_in(root: Path, kind: str) -> None:
+    result = cli("new", "lunar-code", "--kind", kind)
+    assert result.exit_code == 0, result.output
+    path = root / "frameworks" / "lunar-code.yaml"
+    text = path.read_text(encoding="utf-8")
+    places = sum(1 for _ in find_placeholders(yaml.safe_load(text)))
+    assert result.stderr == (
+        f"wrote frameworks/lunar-code.yaml: fill in the {places} values marked TODO, then run: frameworks validate frameworks/lunar-code.yaml\n"
+    )
+    assert text.startswith("# yaml-language-server: $schema=../schema/framework.schema.json\n")
+    assert f"kind: {kind}\n" in text and "\n# " in text  # commented
+
+    check = cli("validate", "frameworks/lunar-code.yaml")
+    assert check.exit_code == 1
+    lines = check.stdout.splitlines()
+    assert lines[-1] == f"1 file, {places} errors"
+    assert all(": to fill in: " in line for line in lines[:-1]), "\n".join(line for line in lines if "to fill in" not in line)
+    todo_lines = [number for number, line in enumerate(text.splitlines(), 1) if "TODO" in line and not line.lstrip().startswith("#")]
+    assert sorted({int(line.split(":")[1]) for line in lines[:-1]}) == todo_lines
+
+
+@pytest.mark.parametrize("kind", [kind.value for kind in Kind])
+def test_a_template_with_every_placeholder_filled_in_is_valid(root: Path, kind: str) -> None:
+    cli("new", "lunar-code", "--kind", kind)
+    path = root / "frameworks" / "lunar-code.yaml"
+    data = fill(yaml.safe_load(path.read_text(encoding="utf-8")))
+    for position in data["positions"]:  # under --strict, a position must rest on something
+        position["sources"] = ["demo-official"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = validate([path], root, strict=True, today=dt.date(2026, 6, 2))
+    # The modeline is gone (safe_dump drops comments); everything else must pass.
+    assert [p.message for p in result.problems if "modeline" not in p.message] == []
+
+
+def test_new_refuses_bad_ids_unknown_kinds_taken_names_and_existing_files(root: Path) -> None:
+    bad_id = cli("new", "Lunar Code", "--kind", "treaty")
+    assert bad_id.exit_code == 2 and "'Lunar Code' is not a valid id" in bad_id.stderr
+    bad_kind = cli("new", "lunar-code", "--kind", "law")
+    assert bad_kind.exit_code == 2
+    assert bad_kind.stderr == f"frameworks: unknown kind 'law': choose one of {', '.join(k.value for k in Kind)}\n"
+    taken = cli("new", "demo-treaty", "--kind", "treaty")
+    assert taken.exit_code == 2 and "already the id or an alias in frameworks/demo.yaml" in taken.stderr
+    assert cli("new", "lunar-code", "--kind", "treaty").exit_code == 0
+    again = cli("new", "lunar-code", "--kind", "statute")
+    assert again.exit_code == 2 and "frameworks/lunar-code.yaml already exists" in again.stderr
+    assert "kind: treaty" in (root / "frameworks" / "lunar-code.yaml").read_text(encoding="utf-8")  # untouched
+    assert cli("new", "lunar-code").exit_code == 2  # --kind is required
+
+
+def test_new_writes_where_told(root: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "draft.yaml"
+    result = cli("new", "lunar-code", "--kind", "national-position", "--output", str(elsewhere))
+    assert result.exit_code == 0
+    text = elsewhere.read_text(encoding="utf-8")
+    assert "\nid: lunar-code\n" in text and "provisions:" not in text  # a national position quotes no text
+    schema_ref = text.splitlines()[0].removeprefix("# yaml-language-server: $schema=")
+    assert (elsewhere.parent / schema_ref).resolve() == (root / "schema" / "framework.schema.json").resolve()
