@@ -336,6 +336,61 @@ def new_command(
     typer.echo(f"wrote {path}: fill in the {places} values marked TODO, then run: frameworks validate {path}", err=True)
 
 
+# --- PDF: the brief and the briefing pack (WeasyPrint is imported only here) ------------------
+
+
+@app.command()
+def brief(
+    frameworks: Annotated[list[str], typer.Argument(metavar="ID ID [ID...]", help="Ids or aliases of the frameworks (two or more).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The PDF file to write (atomically).")],
+    topic: Annotated[list[str] | None, typer.Option("--topic", "-t", help="Only this topic (repeatable).")] = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Write a PDF brief comparing frameworks: matrix, topic sections with quotes, timeline, sources."""
+    from space_frameworks.reports import pdf
+
+    dataset = load()
+    ids = resolve(dataset, frameworks)
+    if len(ids) < 2:
+        fail("a brief compares two or more frameworks; for one, use: frameworks pack ID -o FILE")
+    try:
+        sources = {i: dataset.files[i].read_bytes() for i in ids}
+        result = pdf.write_pdf(dataset, ids, output, sources=sources, topics=topic, as_of=as_of_date(as_of))
+    except pdf.BriefError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot read {exc.filename}: {exc.strerror or exc}")
+    for warning in result.warnings:
+        typer.echo(f"frameworks: warning: {warning}", err=True)
+    typer.echo(f"wrote {output} ({result.pages} pages)", err=True)
+
+
+@app.command()
+def pack(
+    frameworks: Annotated[list[str] | None, typer.Argument(metavar="[ID...]", help="Ids or aliases (default: every framework).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The PDF file to write (atomically). Required.")] = None,
+) -> None:
+    """Write the briefing pack: the brief's parts for every framework (or those named), plus one chapter each."""
+    from space_frameworks.reports import pdf
+
+    if output is None:
+        fail("give the PDF file to write with -o FILE")
+    dataset = load()
+    ids = resolve(dataset, frameworks) if frameworks else list(dataset.records)
+    if not ids:
+        fail("no frameworks to put in the pack")
+    try:
+        sources = {i: dataset.files[i].read_bytes() for i in ids}
+        result = pdf.write_pdf(dataset, ids, output, sources=sources, pack=True)
+    except pdf.BriefError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot read {exc.filename}: {exc.strerror or exc}")
+    for warning in result.warnings:
+        typer.echo(f"frameworks: warning: {warning}", err=True)
+    typer.echo(f"wrote {output} ({result.pages} pages)", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

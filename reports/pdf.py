@@ -1,0 +1,392 @@
+"""PDF briefs and briefing packs: the Comparison as HTML (Jinja2, autoescape) laid out by WeasyPrint.
+
+A *brief* compares the chosen frameworks: cover, contents, an at-a-glance matrix, one section per
+topic with each framework's stance, summary and verbatim quotes, a timeline, a sources annex and the
+records' YAML attached to the PDF. A *pack* adds one chapter per framework.
+
+Safety: record text is written by contributors, so it is data, never markup. The templates escape it
+(autoescape), and WeasyPrint gets a URL fetcher that serves only this package's bundled assets (the
+stylesheet and the fonts) and refuses every other URL (file:, http(s):, data: ...). Nothing here
+reads the records' files: the caller passes their bytes in.
+
+WeasyPrint costs ~0.5 s to import, so it is imported inside the functions that need it: importing
+this module is cheap, and no other command pays for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from space_frameworks import __version__
+from space_frameworks.reports.comparison import NOT_YET, Column, Comparison, Row, build_comparison
+from space_frameworks.reports.html import TEMPLATES, environment
+from space_frameworks.reports.listing import Listing
+from space_frameworks.reports.timeline import timeline
+from space_frameworks.schema.dates import format_date
+from space_frameworks.schema.models import Article, Record
+from space_frameworks.schema.records import Dataset
+
+ASSET_SCHEME = "asset:"
+# Beyond this many frameworks the matrix columns get too narrow to read on a landscape A4 page
+# (~45 mm each at 7.5 pt), so the matrix is split into groups of columns, each on its own page(s).
+MATRIX_COLUMNS = 5
+STANCE_MEANINGS = (
+    ("affirms", "yes"),
+    ("conditional", "yes, under stated conditions"),
+    ("denies", "no"),
+    ("disputed", "contested between readings or sources"),
+    ("silent", "the text does not address it"),
+    (NOT_YET, "did not exist on the as-of date"),
+)
+_FONT_FILES = {
+    "font_source_serif_pro": ("SourceSerifPro-Regular", "SourceSerifPro-It", "SourceSerifPro-Semibold", "SourceSerifPro-Bold"),
+    "font_source_sans_pro": ("SourceSansPro-Regular", "SourceSansPro-It", "SourceSansPro-Semibold", "SourceSansPro-Bold"),
+}
+_MEDIA_TYPES = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf"}
+# CJK radicals to ideographs, and half/full-width forms: the ranges brief-cjk.otf covers.
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_STYLESHEET = '<link rel="stylesheet" href="asset:brief.css">'
+
+
+
+class BriefError(Exception):
+    """A mistake the user can fix (unknown topic, unusable output path): a one-line message."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A record's YAML file as the caller read it, to attach to the PDF."""
+
+    framework: str
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        """Hex digest, printed in the annex so a reader can check the attachment."""
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything a PDF shows, prepared once; the templates only lay it out."""
+
+    comparison: Comparison
+    records: tuple[Record, ...]  # in column order: chapters, sources annex
+    timeline: Listing
+    articles: tuple[Article, ...]  # the press reports the quotes cite
+    sources: tuple[SourceFile, ...]  # attached to the PDF
+    pack: bool
+    generated: dt.datetime  # UTC; from SOURCE_DATE_EPOCH when set
+
+    @property
+    def title(self) -> str:
+        """The cover title, also the PDF title and the running header."""
+        if self.pack:
+            return "Space resources law: briefing pack"
+        names = [c.short_title for c in self.comparison.columns]
+        if len(names) <= 3:
+            return " vs ".join(names)
+        return f"{len(names)} space-resources frameworks compared"
+
+    @property
+    def summary_line(self) -> str:
+        """'2 frameworks compared on 15 topics: the stances agree on 7 and differ on 8.'"""
+        c = self.comparison
+        count, topics = len(c.columns), len(c.rows)
+        line = f"{count} framework{'s' if count != 1 else ''} {'compared ' if count > 1 else ''}on {topics} topic{'s' if topics != 1 else ''}"
+        if count < 2:
+            return line + "."
+        differ = sum(not row.agree for row in c.rows)
+        return f"{line}: the stances agree on {topics - differ} and differ on {differ}."
+
+    @property
+    def subject(self) -> str:
+        """The PDF subject: what is compared, on how many topics, as of when."""
+        names = ", ".join(c.short_title for c in self.comparison.columns)
+        topics = len(self.comparison.rows)
+        when = f" as of {format_date(self.comparison.as_of)}" if self.comparison.as_of else ""
+        return f"Legal frameworks for space resources compared on {topics} topic{'s' if topics != 1 else ''}{when}: {names}"
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        """PDF keywords: the field, the frameworks (titles and ids) and the topics."""
+        words = ["space resources", "space law"]
+        words += [c.short_title for c in self.comparison.columns] + [c.id for c in self.comparison.columns]
+        words += [row.label for row in self.comparison.rows]
+        # Commas separate keywords in the PDF; a title holding one would split in two.
+        return tuple(dict.fromkeys(w.replace(",", " ") for w in words))
+
+    @property
+    def data_version(self) -> str:
+        """'2026-11-24 · 3f2a9c1b': the latest verification date of the records shown and the start of
+        the SHA-256 of their attached files, so a reader can tell two printings of different data apart."""
+        return data_version(self.records, self.sources)
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """The PDF bytes, its page count and any warning WeasyPrint logged while making it."""
+
+    data: bytes
+    pages: int
+    warnings: tuple[str, ...]
+
+
+def data_version(records: tuple[Record, ...] | list[Record], sources: tuple[SourceFile, ...] | list[SourceFile]) -> str:
+    """The latest last_verified of `records` and a short hash of the record files' bytes."""
+    digest = hashlib.sha256()
+    for source in sorted(sources, key=lambda s: s.name):
+        digest.update(source.name.encode() + b"\0" + source.sha256.encode() + b"\n")
+    latest = max((r.last_verified for r in records), default="")
+    return f"{latest} · {digest.hexdigest()[:8]}"
+
+
+def generation_time(environ: Mapping[str, str] = os.environ) -> dt.datetime:
+    """Now (UTC, whole seconds), or SOURCE_DATE_EPOCH when set, so that builds can be reproduced."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise BriefError(f"SOURCE_DATE_EPOCH={epoch!r}: give a number of seconds since 1970-01-01") from None
+
+
+def check_output(path: Path) -> None:
+    """Fail early (before a few seconds of layout) on an output path that cannot be written."""
+    if path.is_dir():
+        raise BriefError(f"cannot write {path}: it is a directory")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        raise BriefError(f"cannot write {path}: no such folder {folder}")
+    if not folder.is_dir():
+        raise BriefError(f"cannot write {path}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise BriefError(f"cannot write {path}: permission denied")
+
+
+def check_topics(dataset: Dataset, names: list[str] | None) -> list[str] | None:
+    """The topic ids asked for (None: all); BriefError naming the closest ones for an unknown topic."""
+    import difflib
+
+    known = [t.id for t in dataset.topics]
+    for name in names or []:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; see 'frameworks topics'"
+            raise BriefError(f"unknown topic '{name}'{hint}")
+    return list(dict.fromkeys(names)) if names else None
+
+
+def build_brief(
+    dataset: Dataset,
+    ids: list[str],
+    *,
+    sources: Mapping[str, bytes],
+    topics: list[str] | None = None,
+    as_of: dt.date | None = None,
+    pack: bool = False,
+    generated: dt.datetime | None = None,
+) -> Brief:
+    """Prepare the brief (or, with `pack`, the briefing pack) of frameworks `ids` (resolved ids).
+
+    `sources` maps each id to the bytes of its record file, read by the caller, to attach.
+    """
+    comparison = build_comparison(dataset, ids, topics=check_topics(dataset, topics), as_of=as_of)
+    records = tuple(dataset.records[i] for i in ids)
+    cited = {q.ref.partition("/")[0] for row in comparison.rows for cell in row.cells for q in cell.quotes if "/" in q.ref}
+    cited |= {s.article for r in records for s in r.sources if s.article}
+    articles = tuple(a for a in dataset.articles.values() if a.id in cited)
+    files = tuple(SourceFile(i, dataset.files[i].name if i in dataset.files else f"{i}.yaml", sources[i]) for i in ids if i in sources)
+    return Brief(
+        comparison=comparison,
+        records=records,
+        timeline=timeline(list(records), as_of),
+        articles=articles,
+        sources=files,
+        pack=pack,
+        generated=generated or generation_time(),
+    )
+
+
+def write_pdf(
+    dataset: Dataset,
+    ids: list[str],
+    output: Path,
+    *,
+    sources: Mapping[str, bytes],
+    topics: list[str] | None = None,
+    as_of: dt.date | None = None,
+    pack: bool = False,
+) -> RenderedPdf:
+    """Build, render and write the brief (or pack) to `output` atomically: a temporary file beside it,
+    renamed over it once complete, so a failure never leaves a partial PDF. BriefError for any
+    mistake the user can fix (unknown topic, unusable output path, bad SOURCE_DATE_EPOCH)."""
+    from space_frameworks.reports.files import write_atomically
+
+    check_output(output)
+    rendered = render_pdf(build_brief(dataset, ids, sources=sources, topics=topics, as_of=as_of, pack=pack))
+    try:
+        write_atomically(output, rendered.data)
+    except OSError as exc:
+        raise BriefError(f"cannot write {output}: {exc.strerror or exc}") from None
+    return rendered
+
+
+def column_groups(columns: tuple[Column, ...], per_page: int = MATRIX_COLUMNS) -> list[list[int]]:
+    """Indexes of the matrix columns, split into as few groups as fit a page, of nearly equal size
+    (7 frameworks: 4 + 3, not 5 + 2, so no page carries a lone column)."""
+    count = len(columns)
+    if count == 0:
+        return []
+    groups = -(-count // per_page)
+    size = -(-count // groups)
+    return [list(range(start, min(start + size, count))) for start in range(0, count, size)]
+
+
+def verdict(row: Row, names: Mapping[str, str]) -> str:
+    """'Same stance in both frameworks: silent.' or 'Stances differ. affirms: A; silent: B, C.'"""
+    by_stance: dict[str, list[str]] = {}
+    for cell in row.cells:
+        by_stance.setdefault(cell.stance, []).append(names[cell.framework])
+    if len(row.cells) == 1:
+        return ""
+    if len(by_stance) == 1:
+        [stance] = by_stance
+        both = "both" if len(row.cells) == 2 else f"all {len(row.cells)}"
+        return f"Same stance in {both} frameworks: {stance}."
+    parts = [f"{stance}: {', '.join(who)}" for stance, who in by_stance.items()]
+    return "Stances differ. " + "; ".join(parts) + "."
+
+
+def render_html(brief: Brief) -> str:
+    """The brief as one HTML document (for WeasyPrint; also handy to inspect in a browser)."""
+    names = {c.id: c.short_title for c in brief.comparison.columns}
+    html = (
+        environment()
+        .get_template("brief.html.j2")
+        .render(
+            b=brief,
+            c=brief.comparison,
+            names=names,
+            groups=column_groups(brief.comparison.columns),
+            verdict=lambda row: verdict(row, names),
+            stance_meanings=STANCE_MEANINGS,
+            statuses={c.id: c.status for c in brief.comparison.columns},
+            generated=brief.generated.strftime("%d %b %Y, %H:%M UTC").lstrip("0"),
+            generated_w3c=brief.generated.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            version=__version__,
+        )
+    )
+    if _CJK.search(html):
+        html = html.replace(_STYLESHEET, _STYLESHEET + '<link rel="stylesheet" href="asset:brief-cjk.css">', 1)
+    return html
+
+
+def render_pdf(brief: Brief) -> RenderedPdf:
+    """Lay the brief out with WeasyPrint; every URL goes through the asset-only fetcher."""
+    from weasyprint import HTML, Attachment
+
+    fetcher = asset_fetcher()
+    html = render_html(brief)
+    # Attachments default to the current time; the generation time keeps the bytes reproducible.
+    attachments = [
+        Attachment(
+            string=source.data,
+            name=source.name,
+            description=f"Source record of {source.framework} (YAML)",
+            created=brief.generated,
+            modified=brief.generated,
+            relationship="Source",
+            url_fetcher=fetcher,
+        )
+        for source in brief.sources
+    ]
+    with captured_warnings() as warnings:
+        document = HTML(string=html, url_fetcher=fetcher).render()
+        data = document.write_pdf(attachments=attachments, pdf_identifier=False)
+    if fetcher.refused:
+        warnings.append("refused to fetch: " + ", ".join(sorted(set(fetcher.refused))))
+    return RenderedPdf(data=data, pages=len(document.pages), warnings=tuple(warnings))
+
+
+@contextmanager
+def captured_warnings() -> Iterator[list[str]]:
+    """Collect what WeasyPrint logs at WARNING and above (it logs to a NullHandler by default, so
+    without this a missing font or a refused URL would pass unnoticed)."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("weasyprint")
+    handler = Collect(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+
+
+@cache
+def assets() -> dict[str, Path]:
+    """Every URL the templates may load ('asset:<name>'), mapped to its bundled file. Only these
+    names are served: there is no path to traverse, so 'asset:../../etc/passwd' is just unknown."""
+    found = {name: TEMPLATES / name for name in ("brief.css", "brief-cjk.css", "brief-cjk.otf")}
+    for package, stems in _FONT_FILES.items():
+        folder = Path(str(resources.files(package) / "files"))
+        for stem in stems:
+            found[f"fonts/{stem}.ttf"] = folder / f"{stem}.ttf"
+    return found
+
+
+@cache
+def _asset_bytes(name: str) -> bytes:
+    return assets()[name].read_bytes()
+
+
+def asset_fetcher() -> Any:
+    """A new WeasyPrint URL fetcher that serves the bundled assets and refuses everything else.
+
+    It remembers what it served and refused (`served`, `refused`) so callers and tests can check.
+    """
+    return _fetcher_class()()
+
+
+@cache
+def _fetcher_class() -> type:
+    # Defined on first use because the base class lives in WeasyPrint, which is imported lazily.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetFetcher(URLFetcher):
+        """Serves 'asset:<name>' for the names of `assets()`; raises for any other URL."""
+
+        def __init__(self) -> None:
+            # No protocol at all is allowed to the base class, should anything reach it.
+            super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+            self.served: list[str] = []
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
+            name = url[len(ASSET_SCHEME) :] if url.startswith(ASSET_SCHEME) else None
+            if name is None or name not in assets():
+                self.refused.append(url[:200])
+                raise ValueError(f"refused: only the brief's bundled assets are served, not {url[:80]!r}")
+            self.served.append(url)
+            media_type = _MEDIA_TYPES.get(assets()[name].suffix, "application/octet-stream")
+            return URLFetcherResponse(url, body=_asset_bytes(name), headers={"Content-Type": media_type}, status=200)
+
+    return AssetFetcher
