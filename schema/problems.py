@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,9 +19,24 @@ class Problem:
     message: str
     severity: str = "error"
 
+    def __post_init__(self) -> None:
+        # A field or message may quote what the file holds: keep each problem on one line.
+        object.__setattr__(self, "path", printable(self.path))
+        object.__setattr__(self, "field", printable(self.field))
+        object.__setattr__(self, "message", printable(self.message))
+
     def __str__(self) -> str:
         label = "" if self.severity == "error" else f"{self.severity}: "
         return f"{self.path}:{self.line}:{self.col}: {self.field or '(file)'}: {label}{self.message}"
+
+
+# Control characters and the Unicode line and paragraph separators (which splitlines() honours).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters and line separators written as escapes (\\t, \\x1e, \\u2028)."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def display_path(path: Path) -> str:

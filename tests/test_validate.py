@@ -189,7 +189,8 @@ def test_github_format_prints_workflow_annotations(root: Path) -> None:
 def test_github_annotations_escape_what_would_break_them() -> None:
     problem = Problem("a,b:c.yaml", 3, 4, "x", "100% wrong\nsecond line")
     out = render_problems([problem], 1, "github")
-    assert out.splitlines()[0] == "::error file=a%2Cb%3Ac.yaml,line=3,col=4,title=x::100%25 wrong%0Asecond line"
+    # A problem is one line: a newline from the file is shown as an escape, never printed.
+    assert out.splitlines()[0] == "::error file=a%2Cb%3Ac.yaml,line=3,col=4,title=x::100%25 wrong\\nsecond line"
 
 
 def test_each_error_points_at_the_offending_value(root: Path) -> None:
