@@ -177,7 +177,8 @@ def list_frameworks(output_format: FormatOption = Format.table, output: OutputOp
         columns=("Id", "Title", "Kind", "Force", "Status", "Aliases"),
         keys=("id", "short_title", "kind", "legal_force", "status", "aliases"),
         rows=rows,
-        footer=f"{len(rows)} frameworks; compare with: frameworks compare ID ID",
+        footer=f"{len(rows)} frameworks (aliases: --format markdown, or frameworks show ID); compare with: frameworks compare ID ID",
+        terminal_keys=("id", "short_title", "kind", "legal_force", "status"),
     )
     emit(render_listing(listing, output_format.value, terminal_width()), output)
 

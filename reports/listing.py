@@ -19,6 +19,7 @@ class Listing:
     keys: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     footer: str = ""
+    terminal_keys: tuple[str, ...] | None = None  # the columns a terminal table shows (default: all)
 
 
 def render_listing(listing: Listing, output_format: str, width: int = 100) -> str:
@@ -45,7 +46,9 @@ def render_listing(listing: Listing, output_format: str, width: int = 100) -> st
         return render_listing_html(listing)
     from tabulate import tabulate
 
-    rows = wrap_cells(listing.columns, listing.rows, width)
-    table = tabulate(rows, headers=listing.columns, tablefmt="simple", disable_numparse=True)
+    shown = [i for i, key in enumerate(listing.keys) if listing.terminal_keys is None or key in listing.terminal_keys]
+    columns = tuple(listing.columns[i] for i in shown)
+    rows = wrap_cells(columns, tuple(tuple(row[i] for i in shown) for row in listing.rows), width)
+    table = tabulate(rows, headers=columns, tablefmt="simple", disable_numparse=True)
     footer = f"\n{listing.footer}" if listing.footer else ""
     return f"{listing.title}\n\n{table}\n{footer}"

@@ -34,12 +34,13 @@ def wrap(text: str, width: int) -> str:
 def wrap_cells(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], width: int) -> list[list[str]]:
     """Wrap the cells of a 'simple' tabulate table so that the whole table fits in `width`.
 
-    Narrow columns keep their natural width; the space left is shared by the wide ones.
+    Narrow columns keep their natural width; the widest give way first, the first never.
     """
     count = len(columns)
     budget = max(width - 2 * (count - 1), 10 * count)
     natural = [max([len(columns[i])] + [max((len(x) for x in row[i].splitlines()), default=0) for row in rows]) for i in range(count)]
-    minimum = [min(natural[i], max(len(columns[i]), 8)) for i in range(count)]
+    # The first column holds ids, which must stay whole; the others wrap down to 8 characters.
+    minimum = [natural[0]] + [min(natural[i], max(len(columns[i]), 8)) for i in range(1, count)]
     widths = list(natural)
     while sum(widths) > budget:
         shrinkable = [i for i in range(count) if widths[i] > minimum[i]]
