@@ -59,7 +59,6 @@ _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _STYLESHEET = '<link rel="stylesheet" href="asset:brief.css">'
 
 
-
 class BriefError(Exception):
     """A mistake the user can fix (unknown topic, unusable output path): a one-line message."""
 
@@ -105,7 +104,8 @@ class Brief:
         """'2 frameworks compared on 15 topics: the stances agree on 7 and differ on 8.'"""
         c = self.comparison
         count, topics = len(c.columns), len(c.rows)
-        line = f"{count} framework{'s' if count != 1 else ''} {'compared ' if count > 1 else ''}on {topics} topic{'s' if topics != 1 else ''}"
+        compared = "compared " if count > 1 else ""
+        line = f"{count} framework{'s' if count != 1 else ''} {compared}on {topics} topic{'s' if topics != 1 else ''}"
         if count < 2:
             return line + "."
         differ = sum(not row.agree for row in c.rows)
@@ -245,6 +245,36 @@ def write_pdf(
     return rendered
 
 
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One row of the PDF timeline: an event, or the same act of several parties on one day."""
+
+    date: str
+    framework: str
+    event: str
+    parties: tuple[str, ...]
+    description: str
+
+
+def timeline_entries(listing: Listing) -> list[TimelineEntry]:
+    """The timeline's rows, with the same act of several parties on the same day merged into one row
+    (the eight founding signatures of the Artemis Accords take one row, not eight near-identical ones).
+    A merged row keeps the description only when every party's is the same."""
+    entries: list[TimelineEntry] = []
+    descriptions: list[set[str]] = []
+    for date, framework, event, party, description in listing.rows:
+        last = entries[-1] if entries else None
+        if party and last and last.parties and (last.date, last.framework, last.event) == (date, framework, event):
+            entries[-1] = TimelineEntry(date, framework, event, (*last.parties, party), last.description)
+            descriptions[-1].add(description)
+            continue
+        entries.append(TimelineEntry(date, framework, event, (party,) if party else (), description))
+        descriptions.append({description})
+    return [
+        e if len(d) == 1 else TimelineEntry(e.date, e.framework, e.event, e.parties, "") for e, d in zip(entries, descriptions, strict=True)
+    ]
+
+
 def column_groups(columns: tuple[Column, ...], per_page: int = MATRIX_COLUMNS) -> list[list[int]]:
     """Indexes of the matrix columns, split into as few groups as fit a page, of nearly equal size
     (7 frameworks: 4 + 3, not 5 + 2, so no page carries a lone column)."""
@@ -283,6 +313,7 @@ def render_html(brief: Brief) -> str:
             names=names,
             groups=column_groups(brief.comparison.columns),
             verdict=lambda row: verdict(row, names),
+            timeline_entries=timeline_entries(brief.timeline),
             stance_meanings=STANCE_MEANINGS,
             statuses={c.id: c.status for c in brief.comparison.columns},
             generated=brief.generated.strftime("%d %b %Y, %H:%M UTC").lstrip("0"),

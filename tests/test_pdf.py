@@ -1,0 +1,559 @@
+"""PDF briefs and briefing packs, read back from the real PDFs (pypdf; pdftotext where installed).
+
+Every PDF here is made by the `frameworks` command itself; any warning WeasyPrint logs fails the test
+(autouse fixture), as does any Python warning (pytest runs with -W error). Most PDFs are of the small
+fixture records (tests/fixtures); one brief of the real records checks the quotes and the layout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from typer.testing import CliRunner
+
+from conftest import REPO
+from space_frameworks.cli import app
+from space_frameworks.reports import pdf
+from space_frameworks.reports.comparison import build_comparison
+from space_frameworks.schema.records import load_dataset
+
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def weasyprint_warnings() -> Iterator[list[str]]:
+    """Fail the test if WeasyPrint logs a warning or an error (missing glyph, refused URL, bad CSS)."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    handler = Collect(logging.WARNING)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    yield messages
+    logger.removeHandler(handler)
+    assert messages == [], messages
+
+
+def frameworks(*args: str, env: dict[str, str] | None = None) -> Any:
+    """Run the real CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
+    environment = {"FRAMEWORKS_ROOT": "", "SOURCE_DATE_EPOCH": "", **(env or {})}
+    return CliRunner().invoke(app, list(args), env=environment, catch_exceptions=False)
+
+
+def text_of(path: Path) -> str:
+    """The PDF's text, whitespace collapsed (pdftotext when installed, pypdf otherwise)."""
+    if PDFTOTEXT:
+        raw = subprocess.run([PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    else:
+        raw = "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+    return " ".join(raw.split())
+
+
+def page_texts(path: Path) -> list[str]:
+    """The text of each page, whitespace collapsed (pypdf)."""
+    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages]
+
+
+def outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
+    """The bookmarks as (level, title, 1-based page), in order."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list[Any], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 1)
+    return found
+
+
+def font_names(reader: pypdf.PdfReader) -> set[str]:
+    """Base names of every font used on any page, without the subset tag ('ABCDEF+')."""
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+    return names
+
+
+@pytest.fixture
+def fixture_records(fixture_root: Path) -> Path:
+    """The fixture records root with two more frameworks (gamma, delta: copies of alpha)."""
+    alpha = (fixture_root / "frameworks" / "alpha.yaml").read_text(encoding="utf-8")
+    for name in ("gamma", "delta"):
+        text = alpha.replace("id: alpha\n", f"id: {name}\n").replace("aliases: [alpha-treaty]\n", "")
+        text = text.replace("short_title: Alpha Treaty", f"short_title: {name.title()} Treaty")
+        (fixture_root / "frameworks" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return fixture_root
+
+
+@pytest.fixture(scope="module")
+def real_brief(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`frameworks brief ost us-eo-2020` of the real records, made once for this module."""
+    path = tmp_path_factory.mktemp("real") / "brief.pdf"
+    result = frameworks("brief", "ost", "us-eo-2020", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    return path
+
+
+# --- the brief of the real records -------------------------------------------------------------
+
+
+def test_brief_cover_metadata_and_page_count(real_brief: Path) -> None:
+    reader = pypdf.PdfReader(real_brief)
+    assert 8 <= len(reader.pages) <= 40
+    cover = page_texts(real_brief)[0]
+    for words in (
+        "Outer Space Treaty (1967) vs US Executive Order 13914 (2020)",
+        "As of",
+        "all recorded events",
+        "Generated",
+        "Data version",
+    ):
+        assert words.lower() in cover.lower()  # the labels are set in capitals
+    assert re.search(r"data version (\d{4}-\d{2}-\d{2}) · [0-9a-f]{8}", cover, re.IGNORECASE)
+    meta = reader.metadata
+    assert meta.title == "Outer Space Treaty (1967) vs US Executive Order 13914 (2020)"
+    assert "compared on 15 topics" in meta.subject
+    assert "space resources" in meta["/Keywords"] and "us-eo-2020" in meta["/Keywords"]
+
+
+def test_brief_bookmarks_point_at_their_sections(real_brief: Path) -> None:
+    reader = pypdf.PdfReader(real_brief)
+    marks = outline(reader)
+    top = [title for level, title, _ in marks if level == 1]
+    assert top == [
+        "Cover",
+        "Contents",
+        "At a glance",
+        "Topic by topic",
+        "Timeline of status events",
+        "Annex A. Sources",
+        "Annex B. Attached records",
+    ]
+    topics = [title for level, title, _ in marks if level == 2 and title in {t.label for t in load_dataset().topics}]
+    assert len(topics) == 15
+    texts = page_texts(real_brief)
+    for _, title, page in marks:
+        if title != "Cover":
+            assert title in texts[page - 1], (title, page)
+    # The contents page gives the same page numbers as the bookmarks.
+    contents = texts[1]
+    for level, title, page in marks:
+        if level == 1 and title not in ("Cover", "Contents"):
+            assert re.search(re.escape(title) + r"[ .]*" + str(page) + r"\b", contents), (title, page)
+
+
+def test_brief_inner_pages_carry_running_header_and_page_x_of_y(real_brief: Path) -> None:
+    texts = page_texts(real_brief)
+    total = len(texts)
+    assert "Page 1 of" not in texts[0]  # the cover has no header or footer
+    for number, text in enumerate(texts[1:], start=2):
+        assert f"Page {number} of {total}" in text
+        assert "Outer Space Treaty (1967) vs US Executive Order 13914 (2020)" in text
+        assert "Data version" in text
+
+
+def test_brief_matrix_is_landscape_and_the_rest_portrait(real_brief: Path) -> None:
+    reader = pypdf.PdfReader(real_brief)
+    marks = {title: page for _, title, page in outline(reader)}
+    landscape = [i + 1 for i, p in enumerate(reader.pages) if p.mediabox.width > p.mediabox.height]
+    assert landscape and landscape[0] == marks["At a glance"]
+    assert landscape == list(range(marks["At a glance"], marks["Topic by topic"]))
+    matrix = page_texts(real_brief)[landscape[0] - 1]
+    assert "Topic" in matrix and "Outer Space Treaty (1967)" in matrix and "US Executive Order 13914 (2020)" in matrix
+
+
+def test_brief_holds_every_quote_with_its_pinpoint(real_brief: Path) -> None:
+    dataset = load_dataset()
+    comparison = build_comparison(dataset, ["ost", "us-eo-2020"])
+
+    # Compared without whitespace and hyphens: a line may break after the hyphen of "co-operation",
+    # and pdftotext then joins the word without it.
+    def bare(value: str) -> str:
+        return re.sub(r"[\s-]", "", value)
+
+    text = bare(text_of(real_brief))
+    quotes = [q for row in comparison.rows for cell in row.cells for q in cell.quotes]
+    assert quotes
+    for quote in quotes:
+        assert bare(quote.text) in text, quote.ref
+        assert bare(quote.label) in text
+    for row in comparison.rows:
+        for cell in row.cells:
+            assert bare(cell.summary) in text
+
+
+def test_brief_attaches_the_source_yaml_of_each_framework(real_brief: Path) -> None:
+    reader = pypdf.PdfReader(real_brief)
+    dataset = load_dataset()
+    assert set(reader.attachments) == {"ost.yaml", "us-eo-2020.yaml"}
+    for record_id in ("ost", "us-eo-2020"):
+        assert reader.attachments[f"{record_id}.yaml"] == [dataset.files[record_id].read_bytes()]
+
+
+def test_brief_uses_only_the_bundled_fonts(real_brief: Path) -> None:
+    names = font_names(pypdf.PdfReader(real_brief))
+    assert names and all(name.startswith("Brief-") for name in names), names
+    assert not any("CJK" in name for name in names)  # the CJK font is loaded only when needed
+
+
+# --- the pack ----------------------------------------------------------------------------------
+
+
+def test_pack_of_named_frameworks_has_a_chapter_each(fixture_records: Path, tmp_path: Path) -> None:
+    path = tmp_path / "pack.pdf"
+    result = frameworks("--root", str(fixture_records), "pack", "alpha", "beta", "gamma", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    assert re.search(r"wrote .*pack\.pdf \(\d+ pages\)", result.stderr)
+    reader = pypdf.PdfReader(path)
+    marks = outline(reader)
+    top = [t for level, t, _ in marks if level == 1]
+    assert top[4] == "The frameworks"
+    start, end = (next(i for i, m in enumerate(marks) if m[1] == title) for title in ("The frameworks", "Timeline of status events"))
+    assert [t for _, t, _ in marks[start + 1 : end]] == ["Alpha Treaty", "Beta position", "Gamma Treaty"]
+    assert set(reader.attachments) == {"alpha.yaml", "beta.yaml", "gamma.yaml"}
+    assert page_texts(path)[0].lower().startswith("briefing pack")
+
+
+def test_pack_defaults_to_every_framework(fixture_records: Path, tmp_path: Path) -> None:
+    path = tmp_path / "pack.pdf"
+    result = frameworks("--root", str(fixture_records), "pack", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    assert set(pypdf.PdfReader(path).attachments) == {"alpha.yaml", "beta.yaml", "gamma.yaml", "delta.yaml"}
+
+
+def test_matrix_splits_many_frameworks_into_column_groups_with_headers_repeated(fixture_records: Path, tmp_path: Path) -> None:
+    for index in range(3):  # seven frameworks: more than one landscape page holds side by side
+        text = (fixture_records / "frameworks" / "gamma.yaml").read_text(encoding="utf-8")
+        text = text.replace("id: gamma\n", f"id: extra{index}\n").replace("Gamma Treaty", f"Extra {index} Treaty")
+        (fixture_records / "frameworks" / f"extra{index}.yaml").write_text(text, encoding="utf-8")
+    path = tmp_path / "pack.pdf"
+    assert frameworks("--root", str(fixture_records), "pack", "-o", str(path)).exit_code == 0
+    reader = pypdf.PdfReader(path)
+    texts = page_texts(path)
+    landscape = [i for i, p in enumerate(reader.pages) if p.mediabox.width > p.mediabox.height]
+    matrix = " ".join(texts[i] for i in landscape)
+    assert "Frameworks 1–4 of 7" in matrix and "Frameworks 5–7 of 7" in matrix
+    for i in landscape:  # every matrix page starts with the header row
+        assert "Topic" in texts[i]
+    assert pdf.column_groups(tuple(range(7))) == [[0, 1, 2, 3], [4, 5, 6]]  # type: ignore[arg-type]
+    assert pdf.column_groups(tuple(range(5))) == [[0, 1, 2, 3, 4]]  # type: ignore[arg-type]
+    assert [len(g) for g in pdf.column_groups(tuple(range(15)))] == [5, 5, 5]  # type: ignore[arg-type]
+
+
+# --- options -----------------------------------------------------------------------------------
+
+
+def test_topic_and_as_of_narrow_the_brief(fixture_records: Path, tmp_path: Path) -> None:
+    path = tmp_path / "brief.pdf"
+    result = frameworks(
+        "--root", str(fixture_records), "brief", "alpha", "beta", "--topic", "resource-ownership", "--as-of", "2010-05-01", "-o", str(path)
+    )
+    assert result.exit_code == 0, result.output
+    marks = outline(pypdf.PdfReader(path))
+    start, end = (next(i for i, m in enumerate(marks) if m[1] == title) for title in ("Topic by topic", "Timeline of status events"))
+    assert [t for _, t, _ in marks[start + 1 : end]] == ["Ownership of extracted resources"]
+    text = text_of(path)
+    assert "as of 1 may 2010" in text.lower()
+    assert "not yet" in text.lower()  # beta's first statement is of 2020
+
+
+def test_chinese_and_japanese_text_use_the_bundled_cjk_font(fixture_records: Path, tmp_path: Path) -> None:
+    beta = fixture_records / "frameworks" / "beta.yaml"
+    beta.write_text(
+        beta.read_text(encoding="utf-8").replace("Insists on non-appropriation.", "宇宙資源の所有権 (空间资源)."), encoding="utf-8"
+    )
+    path = tmp_path / "brief.pdf"
+    assert frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(path)).exit_code == 0
+    assert "宇宙資源の所有権 (空间资源)." in text_of(path)
+    assert "Brief-CJK" in font_names(pypdf.PdfReader(path))
+
+
+def test_source_date_epoch_makes_the_pdf_byte_reproducible(fixture_records: Path, tmp_path: Path) -> None:
+    epoch = str(int(dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC).timestamp()))
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    for path in (first, second):
+        result = frameworks("--root", str(fixture_records), "pack", "alpha", "beta", "-o", str(path), env={"SOURCE_DATE_EPOCH": epoch})
+        assert result.exit_code == 0, result.output
+    assert first.read_bytes() == second.read_bytes()
+    reader = pypdf.PdfReader(first)
+    assert reader.metadata["/CreationDate"].startswith("D:20231114221320")
+    assert "generated 14 nov 2023, 22:13 utc" in page_texts(first)[0].lower()
+    # Attachment dates come from SOURCE_DATE_EPOCH too, not from the clock.
+    names = reader.trailer["/Root"]["/Names"]["/EmbeddedFiles"]["/Names"]
+    params = names[1].get_object()["/EF"]["/F"].get_object()["/Params"]
+    assert params["/CreationDate"] == params["/ModDate"] == "D:20231114221320Z"
+
+
+def test_a_bad_source_date_epoch_is_a_one_line_error(fixture_records: Path, tmp_path: Path) -> None:
+    path = tmp_path / "brief.pdf"
+    result = frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(path), env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0 and "SOURCE_DATE_EPOCH" in result.stderr
+    assert not path.exists()
+
+
+# --- errors: one line, non-zero exit, nothing left behind --------------------------------------
+
+
+def _assert_clean_failure(result: Any, folder: Path, message: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert message in result.stderr
+    assert not [p for p in folder.rglob("*") if p.suffix in (".pdf", ".tmp")]
+
+
+def test_output_that_is_a_directory_is_refused(fixture_records: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(folder))
+    _assert_clean_failure(result, tmp_path, "is a directory")
+
+
+def test_output_in_a_missing_folder_is_refused(fixture_records: Path, tmp_path: Path) -> None:
+    result = frameworks("--root", str(fixture_records), "pack", "-o", str(tmp_path / "missing" / "pack.pdf"))
+    _assert_clean_failure(result, tmp_path, "no such folder")
+
+
+def test_output_under_a_file_is_refused(fixture_records: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    result = frameworks("--root", str(fixture_records), "pack", "-o", str(tmp_path / "file" / "pack.pdf"))
+    _assert_clean_failure(result, tmp_path, "is not a folder")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
+def test_output_in_a_read_only_folder_is_refused(fixture_records: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir(mode=0o500)
+    result = frameworks("--root", str(fixture_records), "pack", "-o", str(folder / "pack.pdf"))
+    _assert_clean_failure(result, tmp_path, "permission denied")
+
+
+def test_a_failed_write_leaves_no_partial_pdf_and_keeps_the_old_one(
+    fixture_records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "brief.pdf"
+    target.write_bytes(b"%PDF- the previous brief")
+
+    def full_disk(source: Any, destination: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)  # the rename that would publish the new PDF
+    result = frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"frameworks: cannot write {target}: No space left on device"
+    assert target.read_bytes() == b"%PDF- the previous brief"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.pdf", "records"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["brief", "alpha", "nosuch"], "unknown framework 'nosuch'"),
+        (["brief", "alpha"], "a brief compares two or more frameworks"),
+        (["brief", "alpha", "beta", "--topic", "resource-ownershp"], "unknown topic 'resource-ownershp'; did you mean resource-ownership?"),
+        (["brief", "alpha", "beta", "--as-of", "2020-13-01"], "--as-of '2020-13-01'"),
+        (["pack", "nosuch"], "unknown framework 'nosuch'"),
+        (["pack"], "give the PDF file to write with -o FILE"),
+    ],
+)
+def test_mistakes_are_one_line_errors(fixture_records: Path, tmp_path: Path, args: list[str], message: str) -> None:
+    output = [] if args == ["pack"] else ["-o", str(tmp_path / "out.pdf")]
+    result = frameworks("--root", str(fixture_records), *args, *output)
+    _assert_clean_failure(result, tmp_path, message)
+
+
+def test_brief_requires_an_output_file(fixture_records: Path) -> None:
+    result = frameworks("--root", str(fixture_records), "brief", "alpha", "beta")
+    assert result.exit_code == 2
+    assert "Missing option '--output'" in result.stderr
+
+
+# --- safety: hostile record text, and the URL fetcher --------------------------------------------
+
+
+HOSTILE = [
+    '<img src="file:///etc/passwd">',
+    '<link rel="stylesheet" href="http://127.0.0.1:{port}/x">',
+    "<script>document.write('pwned')</script>",
+    '<a href="file:///etc/passwd">passwd</a>',
+    "<style>@import url(http://127.0.0.1:{port}/y); body {{ background: url(file:///etc/passwd) }}</style>",
+    '<object data="http://127.0.0.1:{port}/z"></object>',
+    '<svg><image href="file:///etc/passwd"/></svg>',
+]
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[str]]]:
+    """A TCP server on 127.0.0.1 that records every connection made to it."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.2)
+    connections: list[str] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, address = server.accept()
+            except OSError:
+                continue
+            connections.append(str(address))
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], connections
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_hostile_record_text_leaves_no_trace_and_makes_no_request(
+    fixture_records: Path, tmp_path: Path, listener: tuple[int, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port, connections = listener
+    payload = " ".join(item.format(port=port) for item in HOSTILE)
+    beta = fixture_records / "frameworks" / "beta.yaml"
+    text = beta.read_text(encoding="utf-8")
+    # JSON strings are YAML double-quoted scalars: the payload goes in exactly as written.
+    text = text.replace("summary: Insists on non-appropriation.", f"summary: {json.dumps('Insists ' + payload)}")
+    title = json.dumps('Beta <img src="file:///etc/passwd"> position')
+    text = text.replace("short_title: Beta position", f"short_title: {title}")
+    beta.write_text(text, encoding="utf-8")
+
+    attempts: list[Any] = []
+    real_connect = socket.socket.connect
+
+    def no_network(self: socket.socket, address: Any) -> Any:
+        attempts.append(address)
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    path = tmp_path / "brief.pdf"
+    result = frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr  # nothing was even asked of the fetcher
+
+    assert attempts == [] and connections == []
+    secret = Path("/etc/passwd").read_text(encoding="utf-8").splitlines()[0]
+    reader = pypdf.PdfReader(path)
+    raw = b"".join(obj.get_object().get_data() for obj in _streams(reader))
+    assert secret.encode() not in raw
+    text = text_of(path)
+    assert secret not in text and "pwned" not in text.replace("document.write('pwned')", "")
+    # The markup is shown as the text the contributor wrote, never interpreted.
+    assert '<img src="file:///etc/passwd">' in text
+    assert "<script>document.write('pwned')</script>" in text
+    assert not any(page.get("/Annots") and _external_links(page) for page in reader.pages)
+    assert not any("/XObject" in page["/Resources"] and _images(page) for page in reader.pages)
+
+
+def _streams(reader: pypdf.PdfReader) -> Iterator[Any]:
+    for number in range(1, int(reader.trailer["/Size"])):
+        obj = reader.get_object(number)
+        if isinstance(obj, pypdf.generic.StreamObject):
+            yield obj
+
+
+def _external_links(page: Any) -> list[str]:
+    links = []
+    for annotation in page["/Annots"]:
+        action = annotation.get_object().get("/A")
+        if action and "/URI" in action:
+            links.append(str(action["/URI"]))
+    return links
+
+
+def _images(page: Any) -> list[str]:
+    xobjects = page["/Resources"]["/XObject"]
+    return [name for name, obj in xobjects.items() if obj.get_object().get("/Subtype") == "/Image"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "FILE:///etc/passwd",
+        "http://127.0.0.1:9/x",
+        "https://example.org/font.ttf",
+        "data:text/css,body{}",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "ftp://example.org/x",
+        "asset:../../../etc/passwd",
+        "asset:/etc/passwd",
+        "asset:fonts/../brief.css",
+        "brief.css",
+    ],
+)
+def test_fetcher_refuses_everything_but_bundled_assets(url: str) -> None:
+    fetcher = pdf.asset_fetcher()
+    with pytest.raises(ValueError, match="refused"):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url] and fetcher.served == []
+
+
+def test_fetcher_serves_the_stylesheet_and_fonts() -> None:
+    fetcher = pdf.asset_fetcher()
+    for name, path in pdf.assets().items():
+        response = fetcher.fetch(f"asset:{name}")
+        assert response.read() == path.read_bytes()
+    assert fetcher.fetch("asset:brief.css").content_type == "text/css"
+    assert len(fetcher.served) == len(pdf.assets()) + 1
+
+
+def test_markup_that_escaped_the_templates_would_still_fetch_nothing(weasyprint_warnings: list[str]) -> None:
+    """Defence in depth: even raw markup given straight to WeasyPrint loads nothing outside the package."""
+    from weasyprint import HTML
+
+    fetcher = pdf.asset_fetcher()
+    html = '<link rel="stylesheet" href="file:///etc/passwd"><p>x<img src="file:///etc/passwd"><img src="http://127.0.0.1:9/i.png">'
+    data = HTML(string=html, url_fetcher=fetcher).write_pdf()
+    assert sorted(fetcher.refused) == ["file:///etc/passwd", "file:///etc/passwd", "http://127.0.0.1:9/i.png"]
+    assert b"/Image" not in data
+    assert weasyprint_warnings and all("refused" in m for m in weasyprint_warnings)
+    weasyprint_warnings.clear()  # expected here, and only here
+
+
+# --- cost: WeasyPrint only for the PDF commands -------------------------------------------------
+
+
+def test_weasyprint_is_imported_only_by_the_pdf_commands() -> None:
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from space_frameworks.cli import app\n"
+        "import space_frameworks.reports.pdf\n"
+        "result = CliRunner().invoke(app, ['compare', 'ost', 'us-eo-2020'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print('weasyprint' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "FRAMEWORKS_ROOT"}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, env=env, check=True)
+    assert result.stdout.strip() == "False"
