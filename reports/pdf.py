@@ -287,7 +287,7 @@ def column_groups(columns: tuple[Column, ...], per_page: int = MATRIX_COLUMNS) -
 
 
 def verdict(row: Row, names: Mapping[str, str]) -> str:
-    """'Same stance in both frameworks: silent.' or 'Stances differ. affirms: A; silent: B, C.'"""
+    """'Same stance in both frameworks: silent.' or 'Stances differ — affirms: A; silent: B, C.'"""
     by_stance: dict[str, list[str]] = {}
     for cell in row.cells:
         by_stance.setdefault(cell.stance, []).append(names[cell.framework])
@@ -298,7 +298,7 @@ def verdict(row: Row, names: Mapping[str, str]) -> str:
         both = "both" if len(row.cells) == 2 else f"all {len(row.cells)}"
         return f"Same stance in {both} frameworks: {stance}."
     parts = [f"{stance}: {', '.join(who)}" for stance, who in by_stance.items()]
-    return "Stances differ. " + "; ".join(parts) + "."
+    return "Stances differ — " + "; ".join(parts) + "."
 
 
 def render_html(brief: Brief) -> str:
