@@ -17,10 +17,12 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from .dates import date_key
-from .models import ID_PATTERN, QuoteBasis, _check_date
+from .models import Article, QuoteBasis, Topic, _check_date
+from .names import check_names, names_of
 from .problems import Problem, display_path, field_path
 from .records import Dataset
 from .template import is_placeholder
@@ -35,12 +37,19 @@ Loc = tuple[int | str, ...]
 
 
 def check_dataset(dataset: Dataset, *, today: dt.date | None = None) -> list[Problem]:
-    """All cross-field and cross-record problems of `dataset`, errors and warnings."""
-    context = _Context(dataset, today or dt.date.today())
-    problems = list(_check_names(dataset))
+    """All cross-field and cross-record problems of `dataset`, errors and warnings (an id used
+    twice is not among them: load_dataset reports it, as it must leave one of the two out)."""
+    context = Context(dataset.topics, dataset.articles, dataset.seeds, today or dt.date.today())
+    problems = check_names([names_of(document) for document in dataset.loaded], dataset.others, duplicate_ids=False)
     for document in dataset.loaded:
-        problems.extend(_check_record(context, _View(document)))
+        problems.extend(check_document(context, document))
     return problems
+
+
+def check_document(context: Context, document: YamlDocument) -> list[Problem]:
+    """The problems of one parsed record beyond its structure, except those of names (see
+    schema.names): citations, quotes, dates, and the --strict warnings."""
+    return list(_check_record(context, _View(document)))
 
 
 class _View:
@@ -70,17 +79,16 @@ class _View:
         return [(i, v) for i, v in enumerate(values) if isinstance(v, str) and not is_placeholder(v)]
 
 
-class _Context:
-    """What every record is checked against: topics, press excerpts, texts, today."""
+class Context:
+    """What every record is checked against: the topics, the press excerpts, the texts, today."""
 
-    def __init__(self, dataset: Dataset, today: dt.date) -> None:
+    def __init__(self, topics: list[Topic], articles: dict[str, Article], seeds: Path, today: dt.date) -> None:
         self.today = today
-        self.topics = {topic.id for topic in dataset.topics}
-        self.topic_order = [topic.id for topic in dataset.topics]
-        self.articles = set(dataset.articles)
-        self.excerpts = {f"{a.id}/{e.id}" for a in dataset.articles.values() for e in a.excerpts}
-        self.seeds = dataset.seeds
-        self.owners = dataset.owners
+        self.topics = {topic.id for topic in topics}
+        self.topic_order = [topic.id for topic in topics]
+        self.articles = set(articles)
+        self.excerpts = {f"{a.id}/{e.id}" for a in articles.values() for e in a.excerpts}
+        self.seeds = seeds
         self._texts: dict[str, SourceText | None] = {}
 
     def text(self, text_id: str) -> SourceText | None:
@@ -93,32 +101,6 @@ class _Context:
         return self._texts[text_id]
 
 
-def _check_names(dataset: Dataset) -> Iterator[Problem]:
-    """No id or alias names two records (ids among the named files are checked when loading)."""
-    owner: dict[str, str] = {}
-    for document in dataset.loaded:
-        view = _View(document)
-        record_id = view.text(view.data, "id")
-        if record_id is None:
-            continue
-        if record_id in dataset.others:
-            yield view.at(("id",), f"id '{record_id}' is already the id or an alias in {display_path(dataset.others[record_id])}")
-        owner.setdefault(record_id, view.path)
-    for document in dataset.loaded:
-        view = _View(document)
-        record_id = view.text(view.data, "id")
-        for index, alias in view.texts(view.data, "aliases"):
-            loc = ("aliases", index)
-            if alias == record_id or alias in [a for _, a in view.texts(view.data, "aliases")][:index]:
-                yield view.at(loc, f"alias '{alias}' is given twice")
-            elif alias in owner and owner[alias] != view.path:
-                yield view.at(loc, f"alias '{alias}' is already the id or an alias in {owner[alias]}")
-            elif alias in dataset.others:
-                yield view.at(loc, f"alias '{alias}' is already the id or an alias in {display_path(dataset.others[alias])}")
-            else:
-                owner[alias] = view.path
-
-
 def _date(value: Any) -> str | None:
     """The ISO form of a date value, or None if it is not one (the models report that)."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -129,19 +111,12 @@ def _date(value: Any) -> str | None:
         return None
 
 
-def _check_record(context: _Context, view: _View) -> Iterator[Problem]:
+def _check_record(context: Context, view: _View) -> Iterator[Problem]:
     data = view.data
     at = view.at
     if not view.document.first_line.startswith(MODELINE_PREFIX):
         message = f"the first line should be the editor modeline '{MODELINE_PREFIX}../schema/framework.schema.json'"
         yield Problem(view.path, 1, 1, "", message, "warning")
-
-    record_id = view.text(data, "id")
-    stem = view.document.path.stem
-    owner = context.owners.get(record_id or "", view.document.path)
-    # A duplicate id is reported where the dataset is loaded, with the fix; renaming would not be one.
-    if record_id is not None and stem != record_id and owner == view.document.path and re.fullmatch(ID_PATTERN, record_id):
-        yield at(("id",), f"the file is named '{stem}' but the id is '{record_id}': name it {record_id}.yaml")
 
     provisions = {pid for _, p in view.items("provisions") if (pid := view.text(p, "id"))}
     sources = {sid for _, s in view.items("sources") if (sid := view.text(s, "id"))}
@@ -199,7 +174,7 @@ def _check_record(context: _Context, view: _View) -> Iterator[Problem]:
             yield at(("last_verified",), message, "warning")
 
 
-def _check_quotes(context: _Context, view: _View, record_text: str | None) -> Iterator[Problem]:
+def _check_quotes(context: Context, view: _View, record_text: str | None) -> Iterator[Problem]:
     for index, provision in view.items("provisions"):
         own_text = provision.get("text")
         if own_text is not None and not isinstance(own_text, str):
@@ -270,7 +245,7 @@ def _locate_word(document: YamlDocument, loc: Loc, word: str) -> tuple[int, int]
     return line, col
 
 
-def _check_positions(context: _Context, view: _View, provisions: set[str], sources: set[str]) -> Iterator[Problem]:
+def _check_positions(context: Context, view: _View, provisions: set[str], sources: set[str]) -> Iterator[Problem]:
     answered: set[str] = set()
     for index, position in view.items("positions"):
         topic = view.text(position, "topic")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -18,8 +17,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .models import ID_PATTERN, PINPOINT_PATTERN, Article, Record, Topic
+from .names import NameEntry, duplicate_id_problem, names_of, owners
 from .problems import Problem, display_path, field_path
-from .template import find_placeholders, is_placeholder, placeholder_message
+from .template import is_placeholder, placeholder_message
 from .yamlfile import INVALID, YamlDocument, YamlError, read_yaml
 
 ROOT_ENV = "FRAMEWORKS_ROOT"
@@ -76,9 +76,9 @@ def record_files(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     # A file named twice (or named and inside a named folder) is read once.
-    unique: dict[Path, Path] = {}
+    unique: dict[str, Path] = {}
     for path in found:
-        unique.setdefault(path.resolve(), path)
+        unique.setdefault(os.path.abspath(path), path)
     return list(unique.values())
 
 
@@ -99,8 +99,6 @@ class Dataset:
     # Ids and aliases of the records in the root's frameworks/ that were not named (when only some
     # files are validated, e.g. the changed ones in CI), mapped to their file.
     others: dict[str, Path] = field(default_factory=dict)
-    # The file each id belongs to: the one named after it, else the first to use it.
-    owners: dict[str, Path] = field(default_factory=dict)
 
     @property
     def seeds(self) -> Path:
@@ -178,7 +176,7 @@ def _load_record(path: Path) -> tuple[Record | None, YamlDocument | None, list[P
         kind = "a list" if isinstance(document.data, list) else f"a single {type(document.data).__name__} value"
         problems.append(_problem(document, (), f"a record must be a mapping of fields (id: ..., title: ...), not {kind}"))
         return None, document, problems
-    problems.extend(_problem(document, loc, placeholder_message(value)) for loc, value in find_placeholders(document.data))
+    problems.extend(_problem(document, loc, placeholder_message(value)) for loc, value in document.placeholders)
     try:
         record = Record.model_validate(document.data)
     except ValidationError as exc:
@@ -187,72 +185,67 @@ def _load_record(path: Path) -> tuple[Record | None, YamlDocument | None, list[P
     return (None if problems else record), document, problems
 
 
-def load_dataset(root: Path | None = None, paths: list[Path] | None = None) -> Dataset:
-    """Load the records of `root` (or the files/folders in `paths`) into a Dataset.
+def record_sources(root: Path | None, paths: list[Path] | None) -> tuple[Path, list[Path]]:
+    """The records root and the record files to read.
 
-    With `paths`, the root (for seeds/ and the other records) is `root`, else the folder whose
-    frameworks/ holds the first path, else the working directory if it has a frameworks/ folder,
-    else the package's own; the ids and aliases of the root's records that were not named are
-    kept in ``Dataset.others`` so that a new record is checked against them.
+    Without `paths`: `root` (else $FRAMEWORKS_ROOT, else the package's), all of its frameworks/.
+    With `paths`: those files and folders; the root (for seeds/ and the other records) is `root`,
+    else the folder whose frameworks/ holds the first path, else the working directory if it has
+    a frameworks/ folder, else the package's own. Raises DataRootError for an unusable root.
     """
     if paths is None:
         base = data_root(root)
-        files = record_files([base / "frameworks"])
-    else:
-        base = root or _infer_root(paths)
-        files = record_files(paths)
+        return base, record_files([base / "frameworks"])
+    return root or _infer_root(paths), record_files(paths)
+
+
+def load_dataset(root: Path | None = None, paths: list[Path] | None = None) -> Dataset:
+    """Load the records of `root` (or the files/folders in `paths`, see record_sources) into a Dataset.
+
+    With `paths`, the ids and aliases of the root's records that were not named are kept in
+    ``Dataset.others`` so that a new record is checked against them.
+    """
+    base, files = record_sources(root, paths)
     dataset = Dataset(root=base)
     dataset.articles, dataset.problems = load_articles(dataset.seeds)
-    loaded: list[tuple[Record | None, YamlDocument]] = []
-    owners: dict[str, Path] = {}
+    loaded: list[tuple[Record | None, YamlDocument, NameEntry]] = []
     for path in files:
         record, document, problems = load_record(path)
         dataset.paths.append(path)
         dataset.problems.extend(problems)
-        if document is None or not isinstance(document.data, dict):
-            continue
-        dataset.loaded.append(document)
-        loaded.append((record, document))
-        record_id = document.data.get("id")
-        # An id belongs to the file named after it, else to the first file that uses it.
-        if isinstance(record_id, str):
-            current = owners.get(record_id)
-            if current is None or (path.stem == record_id and current.stem != record_id):
-                owners[record_id] = path
-    dataset.owners = owners
-    for record, document in loaded:
-        record_id = document.data.get("id")
-        if isinstance(record_id, str) and owners[record_id] != document.path:
-            message = f"id '{record_id}' is already used by {display_path(owners[record_id])}: give this record its own id"
-            if re.fullmatch(ID_PATTERN, document.path.stem):
-                message += f" (its file name suggests '{document.path.stem}')"
-            dataset.problems.append(_problem(document, ("id",), message))
+        if document is not None and isinstance(document.data, dict):
+            dataset.loaded.append(document)
+            loaded.append((record, document, names_of(document)))
+    owner = owners([entry for _, _, entry in loaded])
+    for record, document, entry in loaded:
+        if entry.id is not None and owner[entry.id] != document.path:
+            dataset.problems.append(duplicate_id_problem(entry, owner[entry.id]))
         elif record is not None:
             dataset.records[record.id] = record
             dataset.files[record.id] = document.path
             dataset.documents[record.id] = document
     if paths is not None:
-        dataset.others = _other_names(base, dataset.paths)
+        dataset.others = other_names(base, dataset.paths)
     return dataset
 
 
 def _infer_root(paths: list[Path]) -> Path:
     for path in paths:
-        resolved = path.resolve()
-        for folder in [resolved, *resolved.parents][:3]:
+        absolute = Path(os.path.abspath(path))
+        for folder in [absolute, *absolute.parents][:3]:
             if folder.name == "frameworks" and folder.is_dir():
                 return folder.parent
     cwd = Path.cwd()
     return cwd if (cwd / "frameworks").is_dir() else PACKAGE_ROOT
 
 
-def _other_names(root: Path, validated: list[Path]) -> dict[str, Path]:
+def other_names(root: Path, validated: list[Path]) -> dict[str, Path]:
     """Ids and aliases of the records under root/frameworks/ that are not among `validated`."""
-    seen = {path.resolve() for path in validated}
+    seen = {os.path.abspath(path) for path in validated}
     names: dict[str, Path] = {}
     folder = root / "frameworks"
     for path in record_files([folder]) if folder.is_dir() else []:
-        if path.resolve() in seen:
+        if os.path.abspath(path) in seen:
             continue
         try:
             data = read_yaml(path).data

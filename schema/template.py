@@ -16,8 +16,7 @@ from typing import Any
 
 from .models import ID_PATTERN, Kind, Topic
 from .problems import display_path
-
-PLACEHOLDER = "TODO"
+from .yamlfile import PLACEHOLDER
 
 _FORCE = "binding, political, policy or non-binding"
 _STANCES = "affirms, conditional, denies, silent or disputed"
@@ -168,7 +167,7 @@ def plan_new_record(record_id: str, kind: str, output: Path | None = None, root:
     """
     # Imported here: records imports this module for the placeholder helpers.
     from .record_schema import SCHEMA_FILE
-    from .records import _other_names, load_topics
+    from .records import load_topics, other_names
     from .yamlfile import parse_yaml
 
     if not re.fullmatch(ID_PATTERN, record_id):
@@ -183,7 +182,7 @@ def plan_new_record(record_id: str, kind: str, output: Path | None = None, root:
         output = Path(display_path(folder / f"{record_id}.yaml"))
     if output.exists():
         raise NewRecordError(f"{display_path(output)} already exists: edit it, or choose another id")
-    used = _other_names(base, [])
+    used = other_names(base, [])
     if record_id in used:
         raise NewRecordError(f"'{record_id}' is already the id or an alias in {display_path(used[record_id])}")
     local_schema = base / "schema" / SCHEMA_FILE.name

@@ -40,6 +40,10 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _BOM = b"\xef\xbb\xbf"
+# Positions of the top levels are kept as the file is read (ids, aliases, dates); deeper ones on demand.
+_EAGER_DEPTH = 2
+# Values a template leaves for the contributor to fill in (see schema.template).
+PLACEHOLDER = "TODO"
 
 
 class _Invalid:
@@ -65,27 +69,48 @@ class YamlError(Exception):
 
 @dataclass
 class YamlDocument:
-    """The values of one YAML file, the position (line, column) of each, and what was refused."""
+    """The values of one YAML file, where they stand, and what the reader refused.
+
+    Positions are kept eagerly only for the top two levels (ids, aliases, dates of the record);
+    any other is found on demand by reading the file's node tree once more. Problems are rare,
+    so validating thousands of valid files never pays for a position index it does not use.
+    """
 
     path: Path
     data: Any
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     issues: list[YamlError] = field(default_factory=list)
+    placeholders: list[tuple[Loc, str]] = field(default_factory=list)
     first_line: str = ""
+    text: str | None = None
+    _index: tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]] | None = field(default=None, repr=False, compare=False)
 
     def position(self, loc: Loc) -> tuple[int, int]:
         """The position of the value at `loc`, or of its nearest enclosing value that exists."""
         loc = tuple(loc)
+        if loc in self.positions:
+            return self.positions[loc]
+        positions = self._full_index()[0]
         while loc:
-            if loc in self.positions:
-                return self.positions[loc]
+            if loc in positions:
+                return positions[loc]
             loc = loc[:-1]
-        return self.positions.get((), (1, 1))
+        return positions.get((), self.positions.get((), (1, 1)))
 
     def key_position(self, loc: Loc) -> tuple[int, int]:
         """Where the key of the mapping entry at `loc` is written (else where its value is)."""
-        return self.keys.get(tuple(loc)) or self.position(loc)
+        loc = tuple(loc)
+        return self.keys.get(loc) or self._full_index()[1].get(loc) or self.position(loc)
+
+    def _full_index(self) -> tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
+        if self._index is None:
+            try:
+                text = self.text if self.text is not None else _decode(self.path.read_bytes(), [])
+                self._index = _index_positions(_compose(text))
+            except (OSError, YamlError):
+                self._index = (self.positions, self.keys)  # the file changed under us: the top levels will do
+        return self._index
 
 
 def read_yaml(path: Path) -> YamlDocument:
@@ -107,16 +132,31 @@ def read_yaml(path: Path) -> YamlDocument:
         raise YamlError(f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
         raise YamlError(_too_big(len(raw)))
-    return parse_yaml(raw, path)
+    return parse_yaml(raw, path, keep_text=False)
 
 
 def _too_big(size: int) -> str:
     return f"file is {size / 1024 / 1024:.1f} MiB; a record may be at most {MAX_FILE_BYTES // 1024 // 1024} MiB"
 
 
-def parse_yaml(raw: bytes, path: Path) -> YamlDocument:
-    """Parse YAML bytes (see read_yaml)."""
+def parse_yaml(raw: bytes, path: Path, *, keep_text: bool = True) -> YamlDocument:
+    """Parse YAML bytes (see read_yaml); `keep_text` keeps the text for finding positions later
+    (read_yaml does not: the file can be read again, and thousands of texts would fill memory)."""
     issues: list[YamlError] = []
+    text = _decode(raw, issues)
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise YamlError("file is empty: a record is a YAML mapping of fields, starting with id")
+    node = _compose(text)
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG):
+        raise YamlError("file is empty: a record is a YAML mapping of fields, starting with id")
+    doc = YamlDocument(path=path, data=None, issues=issues, first_line=text.split("\n", 1)[0], text=text if keep_text else None)
+    # Without a '*' in the text there is no alias, and no need to watch for nodes seen twice.
+    doc.data = _Builder(doc, text, aliases="*" in text).build(node)
+    return doc
+
+
+def _decode(raw: bytes, issues: list[YamlError]) -> str:
+    """UTF-8 text of `raw` (a byte-order mark is dropped and reported in `issues`)."""
     if raw.startswith(_BOM):
         # Legal YAML, but it hides the modeline from editors and shows up in diffs: ask for plain UTF-8.
         issues.append(YamlError("the file begins with a byte-order mark (BOM): save it as UTF-8 without BOM"))
@@ -125,19 +165,11 @@ def parse_yaml(raw: bytes, path: Path) -> YamlDocument:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise YamlError("file is binary (it contains NUL bytes), not YAML text", line)
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - raw.rfind(b"\n", 0, exc.start)
         raise YamlError(f"file is not UTF-8 text (invalid byte 0x{raw[exc.start]:02x}): save it as UTF-8", line, col) from None
-    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise YamlError("file is empty: a record is a YAML mapping of fields, starting with id")
-    node = _compose(text)
-    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG):
-        raise YamlError("file is empty: a record is a YAML mapping of fields, starting with id")
-    doc = YamlDocument(path=path, data=None, issues=issues, first_line=text.split("\n", 1)[0])
-    doc.data = _Builder(doc, text).build(node)
-    return doc
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -172,63 +204,119 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 class _Builder:
-    """Turns a node tree into Python values, recording positions and refusing what we forbid."""
+    """Turns a node tree into Python values, refusing what we forbid.
 
-    def __init__(self, doc: YamlDocument, text: str) -> None:
+    The hot path of validation: it runs once per node of every file, so it keeps the field path
+    as one list (a tuple is made only for an issue, a placeholder or a top-level position).
+    """
+
+    def __init__(self, doc: YamlDocument, text: str, *, aliases: bool) -> None:
         self.doc = doc
         self.text = text
-        self.positions = doc.positions
-        self.seen: set[int] = set()
+        self.path: list[int | str] = []
+        self.seen: set[int] | None = set() if aliases else None
 
-    def refuse(self, message: str, node: yaml.Node, loc: Loc) -> Any:
-        self.doc.issues.append(YamlError(message, *_pos(node), loc))
+    def refuse(self, message: str, node: yaml.Node) -> Any:
+        self.doc.issues.append(YamlError(message, *_pos(node), tuple(self.path)))
         return INVALID
 
-    def build(self, node: yaml.Node, loc: Loc = ()) -> Any:
-        self.positions[loc] = _pos(node)
-        if id(node) in self.seen:
-            # An alias yields a node already built. Refusing it here is what keeps an alias
-            # bomb linear: no alias is ever expanded, and the whole file stops at the first one.
-            # The node carries the anchor's position; the alias's own is found by re-reading the
-            # events up to the first alias (only on this error path).
-            message = "anchors and aliases (&name, *name) are not allowed in records: write the value out"
-            raise YamlError(message, *_first_alias(self.text, node), loc)
-        self.seen.add(id(node))
-        if len(loc) > MAX_DEPTH:
-            raise YamlError(f"nesting is too deep (a record needs at most {MAX_DEPTH} levels)", *_pos(node), loc)
-        if isinstance(node, yaml.MappingNode):
+    def build(self, node: yaml.Node) -> Any:
+        path = self.path
+        if self.seen is not None:
+            if id(node) in self.seen:
+                # An alias yields a node already built. Refusing it here is what keeps an alias
+                # bomb linear: no alias is ever expanded, and the whole file stops at the first one.
+                # The node carries the anchor's position; the alias's own is found by re-reading the
+                # events up to the first alias (only on this error path).
+                message = "anchors and aliases (&name, *name) are not allowed in records: write the value out"
+                raise YamlError(message, *_first_alias(self.text, node), tuple(path))
+            self.seen.add(id(node))
+        if len(path) > MAX_DEPTH:
+            raise YamlError(f"nesting is too deep (a record needs at most {MAX_DEPTH} levels)", *_pos(node), tuple(path))
+        if len(path) <= _EAGER_DEPTH:
+            self.doc.positions[tuple(path)] = _pos(node)
+        cls = type(node)
+        if cls is yaml.ScalarNode:
+            tag = node.tag
+            if tag == _STR_TAG:
+                value = node.value
+                if len(value) > MAX_SCALAR_CHARS:
+                    return self.refuse(f"a value of {len(value):,} characters is too long (at most {MAX_SCALAR_CHARS:,})", node)
+                if value.startswith(PLACEHOLDER):
+                    self.doc.placeholders.append((tuple(path), value))
+                return value
+            try:
+                return _scalar(node, tag)
+            except YamlError as exc:
+                exc.loc = tuple(path)
+                self.doc.issues.append(exc)
+                return INVALID
+        if cls is yaml.MappingNode:
             if node.tag != _MAP_TAG:
-                return self.refuse(f"tags such as {_short_tag(node.tag)} are not allowed in records", node, loc)
-            return self._mapping(node, loc)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ_TAG:
-                return self.refuse(f"tags such as {_short_tag(node.tag)} are not allowed in records", node, loc)
-            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        try:
-            return _scalar(node, loc)
-        except YamlError as exc:
-            self.doc.issues.append(exc)
-            return INVALID
+                return self.refuse(f"tags such as {_short_tag(node.tag)} are not allowed in records", node)
+            return self._mapping(node)
+        if node.tag != _SEQ_TAG:
+            return self.refuse(f"tags such as {_short_tag(node.tag)} are not allowed in records", node)
+        result = []
+        for index, item in enumerate(node.value):
+            path.append(index)
+            result.append(self.build(item))
+            path.pop()
+        return result
 
-    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
+        path = self.path
         result: dict[str, Any] = {}
+        first_lines: dict[str, int] = {}
+        eager = len(path) < _EAGER_DEPTH
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                name = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
-                self.refuse("a key must be a plain word (no merge keys '<<' or complex keys)", key_node, (*loc, name))
+            if type(key_node) is not yaml.ScalarNode or key_node.tag == "tag:yaml.org,2002:merge":
+                path.append(key_node.value if isinstance(key_node, yaml.ScalarNode) else "?")
+                self.refuse("a key must be a plain word (no merge keys '<<' or complex keys)", key_node)
+                path.pop()
                 continue
             key = key_node.value
-            here = (*loc, key)
+            path.append(key)
             if key in result:
-                first = self.doc.keys[here][0]
-                self.refuse(f"duplicate key '{key}' (first given on line {first}); give each field once", key_node, here)
-                continue
-            self.doc.keys[here] = _pos(key_node)
-            result[key] = self.build(value_node, here)
-            if isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)) and value_node.start_mark.line != key_node.start_mark.line:
-                # A block collection starts on the next line; point at its key, which names it.
-                self.positions[here] = _pos(key_node)
+                self.refuse(f"duplicate key '{key}' (first given on line {first_lines[key]}); give each field once", key_node)
+            else:
+                first_lines[key] = key_node.start_mark.line + 1
+                result[key] = self.build(value_node)
+                if eager:
+                    here = tuple(path)
+                    self.doc.keys[here] = _pos(key_node)
+                    if type(value_node) is not yaml.ScalarNode and value_node.start_mark.line != key_node.start_mark.line:
+                        self.doc.positions[here] = _pos(key_node)
+            path.pop()
         return result
+
+
+def _index_positions(node: yaml.Node) -> tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
+    """The position of every value (and of every key) of a node tree, by field path.
+
+    A block collection under a key starts on the next line; its position is its key's, which
+    names it. Only called for files with problems, on trees the builder already accepted.
+    """
+    positions: dict[Loc, tuple[int, int]] = {}
+    keys: dict[Loc, tuple[int, int]] = {}
+
+    def walk(node: yaml.Node, loc: Loc) -> None:
+        positions.setdefault(loc, _pos(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or (*loc, key_node.value) in keys:
+                    continue
+                here = (*loc, key_node.value)
+                keys[here] = _pos(key_node)
+                walk(value_node, here)
+                if not isinstance(value_node, yaml.ScalarNode) and value_node.start_mark.line != key_node.start_mark.line:
+                    positions[here] = _pos(key_node)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, (*loc, index))
+
+    walk(node, ())
+    return positions, keys
 
 
 def _first_alias(text: str, fallback: yaml.Node) -> tuple[int, int]:
@@ -246,13 +334,11 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def _scalar(node: yaml.ScalarNode, loc: Loc) -> Any:
+def _scalar(node: yaml.ScalarNode, tag: str) -> Any:
+    """The value of a scalar that YAML did not resolve to a string (the builder handles those)."""
     value: str = node.value
     if len(value) > MAX_SCALAR_CHARS:
-        raise YamlError(f"a value of {len(value):,} characters is too long (at most {MAX_SCALAR_CHARS:,})", *_pos(node), loc)
-    tag = node.tag
-    if tag == _STR_TAG:
-        return value
+        raise YamlError(f"a value of {len(value):,} characters is too long (at most {MAX_SCALAR_CHARS:,})", *_pos(node))
     if tag == _NULL_TAG:
         return None
     if tag == _BOOL_TAG:
@@ -271,10 +357,10 @@ def _scalar(node: yaml.ScalarNode, loc: Loc) -> Any:
             return value
     if tag == _TIMESTAMP_TAG:
         if not _TIMESTAMP.match(value):
-            raise YamlError(f"'{value}' is not a date: give a date as YYYY-MM-DD, without a time", *_pos(node), loc)
+            raise YamlError(f"'{value}' is not a date: give a date as YYYY-MM-DD, without a time", *_pos(node))
         year, month, day = (int(part) for part in value.split("-"))
         try:
             return dt.date(year, month, day)
         except ValueError as exc:
-            raise YamlError(f"'{value}' is not a real date ({exc})", *_pos(node), loc) from None
-    raise YamlError(f"tags such as {_short_tag(tag)} are not allowed in records", *_pos(node), loc)
+            raise YamlError(f"'{value}' is not a real date ({exc})", *_pos(node)) from None
+    raise YamlError(f"tags such as {_short_tag(tag)} are not allowed in records", *_pos(node))
