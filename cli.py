@@ -119,7 +119,7 @@ def validate(
     ] = ValidateFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Count warnings (stale, missing topics, uncited positions) as errors.")] = False,
 ) -> None:
-    """Check records: structure, ids, citations, verbatim quotes, dates. Exit 0 valid, 1 invalid."""
+    """Check records: structure, ids, citations, verbatim quotes, dates. Exit 0 valid, 1 invalid, 2 usage error."""
     from space_frameworks.reports.problems import render_problems
     from space_frameworks.schema.records import DataRootError
     from space_frameworks.schema.validation import validate as run_validation
