@@ -157,3 +157,21 @@ def test_snapshots(run, name: str, args: list[str], columns: int) -> None:
     if os.environ.get("UPDATE_SNAPSHOTS"):
         path.write_text(output, encoding="utf-8")
     assert output == path.read_text(encoding="utf-8")
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch, fixture_comparison) -> None:
+    import sys
+
+    from space_frameworks import cli
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert cli.use_colour(None) is True
+    assert cli.use_colour(Path("out.txt")) is False  # never into a file
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli.use_colour(None) is False
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False, raising=False)
+    monkeypatch.delenv("NO_COLOR")
+    assert cli.use_colour(None) is False  # piped
+    coloured = render_comparison(fixture_comparison, "table", width=120, colour=True)
+    assert "\x1b[32maffirms\x1b[0m" in coloured
