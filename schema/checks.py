@@ -1,10 +1,10 @@
-"""Checks that need more than one field or more than one file: the one place for them.
+"""Checks that need more than one field, or files beyond the record: the one place for them.
 
-Every id a record cites must exist (topics, provisions, sources, press excerpts); no id or alias
-may be used twice; every quote must stand word for word in the text it cites; status events must
-be in date order; a record's file is named after its id; last_verified is not in the future.
-Under --strict, warnings (stale verification, a topic with no position, a position citing
-nothing, a file without the editor modeline) count as errors.
+Every id a record cites must exist (topics, provisions, sources, press excerpts); every quote must
+stand word for word in the text it cites; status events must be in date order; last_verified is
+not in the future. Under --strict, warnings (stale verification, a topic with no position, a
+position citing nothing, a file without the editor modeline) count as errors. Names (no id or
+alias used twice, a file named after its id) need every file at once: see schema.names.
 
 The checks read the parsed YAML of every record file, valid or not, and skip any value of the
 wrong shape (the models already report it) or still a template placeholder: a newcomer sees
