@@ -14,7 +14,7 @@ import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -95,6 +95,15 @@ def resolve(dataset: Dataset, names: list[str]) -> list[str]:
         return list(dict.fromkeys(dataset.resolve(name).id for name in names))
     except UnknownFramework as exc:
         fail(str(exc))
+
+
+def check_topics(dataset: Dataset, topics: list[str] | None) -> None:
+    """Exit 2 on a --topic that is not in the vocabulary, naming the closest ones."""
+    known = {t.id for t in dataset.topics}
+    for name in topics or []:
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=3)
+            fail(f"unknown topic '{name}'" + (f"; did you mean {', '.join(close)}?" if close else "; see 'frameworks topics'"))
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -235,11 +244,7 @@ def compare(
     ids = list(dataset.records) if all_frameworks else resolve(dataset, frameworks or [])
     if not ids:
         fail("name at least one framework (see 'frameworks list'), or use --all")
-    known = {t.id for t in dataset.topics}
-    for name in topic or []:
-        if name not in known:
-            close = difflib.get_close_matches(name, sorted(known), n=3)
-            fail(f"unknown topic '{name}'" + (f"; did you mean {', '.join(close)}?" if close else "; see 'frameworks topics'"))
+    check_topics(dataset, topic)
     comparison = build_comparison(dataset, ids, topics=topic or None, as_of=as_of_date(as_of), differences_only=differences)
     text = render_comparison(comparison, output_format.value, width=terminal_width(), colour=use_colour(output), quotes=quotes)
     emit(text, output)
@@ -340,6 +345,22 @@ def new_command(
 # --- PDF: the brief and the briefing pack (WeasyPrint is imported only here) ------------------
 
 
+def write_pdf(dataset: Dataset, ids: list[str], output: Path, **options: Any) -> None:
+    """Render and write the brief or pack (reports.pdf.write_pdf), with the records' YAML attached."""
+    from space_frameworks.reports import pdf
+
+    try:
+        sources = {i: dataset.files[i].read_bytes() for i in ids}
+        result = pdf.write_pdf(dataset, ids, output, sources=sources, **options)
+    except pdf.BriefError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot read {exc.filename}: {exc.strerror or exc}")
+    for warning in result.warnings:
+        typer.echo(f"frameworks: warning: {warning}", err=True)
+    typer.echo(f"wrote {output} ({result.pages} pages)", err=True)
+
+
 @app.command()
 def brief(
     frameworks: Annotated[list[str], typer.Argument(metavar="ID ID [ID...]", help="Ids or aliases of the frameworks (two or more).")],
@@ -348,22 +369,12 @@ def brief(
     as_of: AsOfOption = None,
 ) -> None:
     """Write a PDF brief comparing frameworks: matrix, topic sections with quotes, timeline, sources."""
-    from space_frameworks.reports import pdf
-
     dataset = load()
     ids = resolve(dataset, frameworks)
     if len(ids) < 2:
         fail("a brief compares two or more frameworks; for one, use: frameworks pack ID -o FILE")
-    try:
-        sources = {i: dataset.files[i].read_bytes() for i in ids}
-        result = pdf.write_pdf(dataset, ids, output, sources=sources, topics=topic, as_of=as_of_date(as_of))
-    except pdf.BriefError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"cannot read {exc.filename}: {exc.strerror or exc}")
-    for warning in result.warnings:
-        typer.echo(f"frameworks: warning: {warning}", err=True)
-    typer.echo(f"wrote {output} ({result.pages} pages)", err=True)
+    check_topics(dataset, topic)
+    write_pdf(dataset, ids, output, topics=topic, as_of=as_of_date(as_of))
 
 
 @app.command()
@@ -372,24 +383,13 @@ def pack(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="The PDF file to write (atomically). Required.")] = None,
 ) -> None:
     """Write the briefing pack: the brief's parts for every framework (or those named), plus one chapter each."""
-    from space_frameworks.reports import pdf
-
     if output is None:
         fail("give the PDF file to write with -o FILE")
     dataset = load()
     ids = resolve(dataset, frameworks) if frameworks else list(dataset.records)
     if not ids:
         fail("no frameworks to put in the pack")
-    try:
-        sources = {i: dataset.files[i].read_bytes() for i in ids}
-        result = pdf.write_pdf(dataset, ids, output, sources=sources, pack=True)
-    except pdf.BriefError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"cannot read {exc.filename}: {exc.strerror or exc}")
-    for warning in result.warnings:
-        typer.echo(f"frameworks: warning: {warning}", err=True)
-    typer.echo(f"wrote {output} ({result.pages} pages)", err=True)
+    write_pdf(dataset, ids, output, pack=True)
 
 
 def main() -> None:
