@@ -74,12 +74,21 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def load() -> Dataset:
     """The records in use; exits 1 (with every problem) if any record is invalid."""
-    from space_frameworks.schema.records import DataRootError, load_dataset
+    from space_frameworks.schema import cache
+    from space_frameworks.schema.records import DataRootError, Dataset, data_root, load_dataset, seeds_dir
 
     try:
-        dataset = load_dataset(Settings.root)
+        root = data_root(Settings.root)
     except DataRootError as exc:
         fail(str(exc))
+    stamp = cache.stamp(root, seeds_dir(root)) if cache.enabled() else None
+    cached = cache.read(root, stamp) if stamp else None
+    if cached is not None:
+        records, files, articles, topics = cached
+        return Dataset(root=root, records=records, files=files, articles=articles, vocabulary=topics)
+    dataset = load_dataset(root)
+    if stamp and not dataset.problems:
+        cache.write(root, stamp, (dataset.records, dataset.files, dataset.articles, dataset.topics))
     if dataset.problems:
         for problem in sorted(dataset.problems):
             typer.echo(str(problem), err=True)

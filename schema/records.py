@@ -99,6 +99,8 @@ class Dataset:
     # Ids and aliases of the records in the root's frameworks/ that were not named (when only some
     # files are validated, e.g. the changed ones in CI), mapped to their file.
     others: dict[str, Path] = field(default_factory=dict)
+    # The topic vocabulary when it came with the records from the cache (schema.cache).
+    vocabulary: list[Topic] | None = None
 
     @property
     def seeds(self) -> Path:
@@ -108,7 +110,7 @@ class Dataset:
     @property
     def topics(self) -> list[Topic]:
         """The topic vocabulary, in comparison order."""
-        return load_topics()
+        return self.vocabulary if self.vocabulary is not None else load_topics()
 
     def names(self) -> dict[str, str]:
         """Every id and alias, mapped to its record's id."""
