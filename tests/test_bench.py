@@ -18,6 +18,12 @@ def test_quick_benchmark_runs_and_reports_every_ratio(tmp_path: Path) -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    for ratio in ("compare ost us-eo-2020 / typer hello", "validate / parse only", "check-jsonschema / validate", "brief / bare WeasyPrint", "pack peak memory"):
+    for ratio in (
+        "compare ost us-eo-2020 / typer hello",
+        "validate / parse only",
+        "check-jsonschema / validate",
+        "brief / bare WeasyPrint",
+        "pack peak memory",
+    ):
         assert ratio in result.stdout
     assert not output.exists()  # quick mode never overwrites docs/benchmarks.md

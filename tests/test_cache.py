@@ -10,7 +10,9 @@ import pytest
 from space_frameworks.schema import records
 
 
-def test_second_run_uses_the_cache_and_gives_the_same_output(run, fixture_root: Path, monkeypatch: pytest.MonkeyPatch, private_cache: Path) -> None:
+def test_second_run_uses_the_cache_and_gives_the_same_output(
+    run, fixture_root: Path, monkeypatch: pytest.MonkeyPatch, private_cache: Path
+) -> None:
     first = run("--root", str(fixture_root), "compare", "alpha", "beta", "--format", "json")
     assert list((private_cache / "frameworks").glob("records-*.pickle"))
 
@@ -28,7 +30,9 @@ def test_a_changed_added_or_broken_record_is_seen_at_once(run, fixture_root: Pat
     path.write_text(path.read_text(encoding="utf-8").replace("short_title: Beta position", "short_title: Beta view"), encoding="utf-8")
     listed = json.loads(run("--root", str(fixture_root), "list", "--format", "json").output)
     assert [r["short_title"] for r in listed] == ["Alpha Treaty", "Beta view"]
-    (fixture_root / "frameworks" / "gamma.yaml").write_text(path.read_text(encoding="utf-8").replace("id: beta", "id: gamma"), encoding="utf-8")
+    (fixture_root / "frameworks" / "gamma.yaml").write_text(
+        path.read_text(encoding="utf-8").replace("id: beta", "id: gamma"), encoding="utf-8"
+    )
     assert [r["id"] for r in json.loads(run("--root", str(fixture_root), "list", "--format", "json").output)] == ["alpha", "beta", "gamma"]
     path.write_text("id: beta\nkind: opinion\n", encoding="utf-8")
     assert run("--root", str(fixture_root), "list").exit_code == 1
