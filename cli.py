@@ -8,7 +8,6 @@ mistake. Heavy modules (WeasyPrint, Jinja2) are imported inside the commands tha
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import shutil
 import sys
@@ -74,21 +73,13 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def load() -> Dataset:
     """The records in use; exits 1 (with every problem) if any record is invalid."""
-    from space_frameworks.schema import cache
-    from space_frameworks.schema.records import DataRootError, Dataset, data_root, load_dataset, seeds_dir
+    from space_frameworks.schema.cache import load_dataset_cached
+    from space_frameworks.schema.records import DataRootError
 
     try:
-        root = data_root(Settings.root)
+        dataset = load_dataset_cached(Settings.root)
     except DataRootError as exc:
         fail(str(exc))
-    stamp = cache.stamp(root, seeds_dir(root)) if cache.enabled() else None
-    cached = cache.read(root, stamp) if stamp else None
-    if cached is not None:
-        records, files, articles, topics = cached
-        return Dataset(root=root, records=records, files=files, articles=articles, vocabulary=topics)
-    dataset = load_dataset(root)
-    if stamp and not dataset.problems:
-        cache.write(root, stamp, (dataset.records, dataset.files, dataset.articles, dataset.topics))
     if dataset.problems:
         for problem in sorted(dataset.problems):
             typer.echo(str(problem), err=True)
@@ -104,15 +95,6 @@ def resolve(dataset: Dataset, names: list[str]) -> list[str]:
         return list(dict.fromkeys(dataset.resolve(name).id for name in names))
     except UnknownFramework as exc:
         fail(str(exc))
-
-
-def check_topics(dataset: Dataset, topics: list[str] | None) -> None:
-    """Exit 2 on a --topic that is not in the vocabulary, naming the closest ones."""
-    known = {t.id for t in dataset.topics}
-    for name in topics or []:
-        if name not in known:
-            close = difflib.get_close_matches(name, sorted(known), n=3)
-            fail(f"unknown topic '{name}'" + (f"; did you mean {', '.join(close)}?" if close else "; see 'frameworks topics'"))
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -248,13 +230,17 @@ def compare(
     """Compare frameworks side by side, one row per topic."""
     from space_frameworks.reports.comparison import build_comparison
     from space_frameworks.reports.render import render_comparison
+    from space_frameworks.schema.records import UnknownTopic
 
     dataset = load()
     ids = list(dataset.records) if all_frameworks else resolve(dataset, frameworks or [])
     if not ids:
         fail("name at least one framework (see 'frameworks list'), or use --all")
-    check_topics(dataset, topic)
-    comparison = build_comparison(dataset, ids, topics=topic or None, as_of=as_of_date(as_of), differences_only=differences)
+    try:
+        wanted = dataset.topic_ids(topic)
+    except UnknownTopic as exc:
+        fail(str(exc))
+    comparison = build_comparison(dataset, ids, topics=wanted, as_of=as_of_date(as_of), differences_only=differences)
     text = render_comparison(comparison, output_format.value, width=terminal_width(), colour=use_colour(output), quotes=quotes)
     emit(text, output)
 
@@ -382,7 +368,6 @@ def brief(
     ids = resolve(dataset, frameworks)
     if len(ids) < 2:
         fail("a brief compares two or more frameworks; for one, use: frameworks pack ID -o FILE")
-    check_topics(dataset, topic)
     write_pdf(dataset, ids, output, topics=topic, as_of=as_of_date(as_of))
 
 

@@ -35,7 +35,7 @@ from space_frameworks.reports.listing import Listing
 from space_frameworks.reports.timeline import timeline
 from space_frameworks.schema.dates import format_date
 from space_frameworks.schema.models import Article, Record
-from space_frameworks.schema.records import Dataset
+from space_frameworks.schema.records import Dataset, UnknownTopic
 
 ASSET_SCHEME = "asset:"
 # Beyond this many frameworks the matrix columns get too narrow to read on a landscape A4 page
@@ -177,19 +177,6 @@ def check_output(path: Path) -> None:
         raise BriefError(f"cannot write {path}: permission denied")
 
 
-def check_topics(dataset: Dataset, names: list[str] | None) -> list[str] | None:
-    """The topic ids asked for (None: all); BriefError naming the closest ones for an unknown topic."""
-    import difflib
-
-    known = [t.id for t in dataset.topics]
-    for name in names or []:
-        if name not in known:
-            close = difflib.get_close_matches(name, known, n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else "; see 'frameworks topics'"
-            raise BriefError(f"unknown topic '{name}'{hint}")
-    return list(dict.fromkeys(names)) if names else None
-
-
 def build_brief(
     dataset: Dataset,
     ids: list[str],
@@ -204,7 +191,11 @@ def build_brief(
 
     `sources` maps each id to the bytes of its record file, read by the caller, to attach.
     """
-    comparison = build_comparison(dataset, ids, topics=check_topics(dataset, topics), as_of=as_of)
+    try:
+        wanted = dataset.topic_ids(topics)
+    except UnknownTopic as exc:
+        raise BriefError(str(exc)) from None
+    comparison = build_comparison(dataset, ids, topics=wanted, as_of=as_of)
     records = tuple(dataset.records[i] for i in ids)
     cited = {q.ref.partition("/")[0] for row in comparison.rows for cell in row.cells for q in cell.quotes if "/" in q.ref}
     cited |= {s.article for r in records for s in r.sources if s.article}

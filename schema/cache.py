@@ -14,11 +14,33 @@ import hashlib
 import os
 import pickle
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from space_frameworks import __version__
 
+if TYPE_CHECKING:
+    from .records import Dataset
+
 SCHEMA_DIR = Path(__file__).resolve().parent
+
+
+def load_dataset_cached(root: Path | None = None) -> Dataset:
+    """load_dataset(root), served from the cache when no file it depends on has changed.
+
+    Only a dataset without problems is cached, so a broken record is always reported afresh.
+    """
+    from .records import Dataset, data_root, load_dataset, seeds_dir
+
+    base = data_root(root)
+    current = stamp(base, seeds_dir(base)) if enabled() else None
+    cached = read(base, current) if current else None
+    if cached is not None:
+        records, files, articles, topics = cached
+        return Dataset(root=base, records=records, files=files, articles=articles, vocabulary=topics)
+    dataset = load_dataset(base)
+    if current and not dataset.problems:
+        write(base, current, (dataset.records, dataset.files, dataset.articles, dataset.topics))
+    return dataset
 
 
 def enabled() -> bool:

@@ -54,6 +54,14 @@ class UnknownFramework(LookupError):
         self.suggestions = suggestions
 
 
+class UnknownTopic(LookupError):
+    """A topic id that is not in the vocabulary; the message names the closest ones."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else "; see 'frameworks topics'"
+        super().__init__(f"unknown topic '{name}'{hint}")
+
+
 def data_root(root: Path | None = None) -> Path:
     """The folder holding frameworks/ (and seeds/): `root`, else $FRAMEWORKS_ROOT, else the package's."""
     chosen = root or (Path(os.environ[ROOT_ENV]) if os.environ.get(ROOT_ENV) else PACKAGE_ROOT)
@@ -120,6 +128,14 @@ class Dataset:
             for alias in record.aliases:
                 names.setdefault(alias, record.id)
         return names
+
+    def topic_ids(self, names: list[str] | None) -> list[str] | None:
+        """The topic ids asked for, each once (None: every topic); UnknownTopic for one not in the vocabulary."""
+        known = [t.id for t in self.topics]
+        for name in names or []:
+            if name not in known:
+                raise UnknownTopic(name, difflib.get_close_matches(name, known, n=3))
+        return list(dict.fromkeys(names)) if names else None
 
     def resolve(self, name: str) -> Record:
         """The record with this id or alias; UnknownFramework (with suggestions) otherwise."""
