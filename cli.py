@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 if TYPE_CHECKING:  # the records layer imports pydantic; commands import it when they run, so --help stays fast
-    from space_frameworks.schema.records import Dataset
+    from .schema.records import Dataset
 
 ROOT_ENV = "FRAMEWORKS_ROOT"  # also read by schema.records.data_root
 
@@ -73,8 +73,8 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def load() -> Dataset:
     """The records in use; exits 1 (with every problem) if any record is invalid."""
-    from space_frameworks.schema.cache import load_dataset_cached
-    from space_frameworks.schema.records import DataRootError
+    from .schema.cache import load_dataset_cached
+    from .schema.records import DataRootError
 
     try:
         dataset = load_dataset_cached(Settings.root)
@@ -89,7 +89,7 @@ def load() -> Dataset:
 
 def resolve(dataset: Dataset, names: list[str]) -> list[str]:
     """Record ids for the ids or aliases given; exits 2 on an unknown one."""
-    from space_frameworks.schema.records import UnknownFramework
+    from .schema.records import UnknownFramework
 
     try:
         return list(dict.fromkeys(dataset.resolve(name).id for name in names))
@@ -102,7 +102,7 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    from space_frameworks.reports.files import write_atomically
+    from .reports.files import write_atomically
 
     try:
         write_atomically(output, text.encode("utf-8"))
@@ -120,9 +120,9 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help="Count warnings (stale, missing topics, uncited positions) as errors.")] = False,
 ) -> None:
     """Check records: structure, ids, citations, verbatim quotes, dates. Exit 0 valid, 1 invalid, 2 usage error."""
-    from space_frameworks.reports.problems import render_problems
-    from space_frameworks.schema.records import DataRootError
-    from space_frameworks.schema.validation import validate as run_validation
+    from .reports.problems import render_problems
+    from .schema.records import DataRootError
+    from .schema.validation import validate as run_validation
 
     for path in paths or []:
         if not path.exists():
@@ -164,8 +164,8 @@ AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Answer as of th
 @app.command("list")
 def list_frameworks(output_format: FormatOption = Format.table, output: OutputOption = None) -> None:
     """List the frameworks: id, title, kind, legal force, status."""
-    from space_frameworks.reports.comparison import framework_status
-    from space_frameworks.reports.listing import Listing, render_listing
+    from .reports.comparison import framework_status
+    from .reports.listing import Listing, render_listing
 
     dataset = load()
     rows = tuple(
@@ -186,8 +186,8 @@ def list_frameworks(output_format: FormatOption = Format.table, output: OutputOp
 @app.command()
 def topics(output_format: FormatOption = Format.table, output: OutputOption = None) -> None:
     """List the topics every framework takes a position on."""
-    from space_frameworks.reports.listing import Listing, render_listing
-    from space_frameworks.schema.records import load_topics
+    from .reports.listing import Listing, render_listing
+    from .schema.records import load_topics
 
     vocabulary = load_topics()
     listing = Listing(
@@ -207,8 +207,8 @@ def show(
     output: OutputOption = None,
 ) -> None:
     """Show one framework in full: status, positions with quotes, sources, corrections."""
-    from space_frameworks.reports.comparison import build_comparison
-    from space_frameworks.reports.record import RecordReport, render_record
+    from .reports.comparison import build_comparison
+    from .reports.record import RecordReport, render_record
 
     dataset = load()
     [record_id] = resolve(dataset, [framework])
@@ -228,9 +228,9 @@ def compare(
     output: OutputOption = None,
 ) -> None:
     """Compare frameworks side by side, one row per topic."""
-    from space_frameworks.reports.comparison import build_comparison
-    from space_frameworks.reports.render import render_comparison
-    from space_frameworks.schema.records import UnknownTopic
+    from .reports.comparison import build_comparison
+    from .reports.render import render_comparison
+    from .schema.records import UnknownTopic
 
     dataset = load()
     ids = list(dataset.records) if all_frameworks else resolve(dataset, frameworks or [])
@@ -253,8 +253,8 @@ def timeline(
     output: OutputOption = None,
 ) -> None:
     """The dated events of the chosen frameworks, merged in date order."""
-    from space_frameworks.reports.listing import render_listing
-    from space_frameworks.reports.timeline import timeline as build_timeline
+    from .reports.listing import render_listing
+    from .reports.timeline import timeline as build_timeline
 
     dataset = load()
     ids = resolve(dataset, frameworks) if frameworks else list(dataset.records)
@@ -270,8 +270,8 @@ def signatories(
     output: OutputOption = None,
 ) -> None:
     """The States that had signed, ratified or acceded to a framework (by --as-of)."""
-    from space_frameworks.reports.listing import render_listing
-    from space_frameworks.reports.timeline import signatories as build_signatories
+    from .reports.listing import render_listing
+    from .reports.timeline import signatories as build_signatories
 
     dataset = load()
     [record_id] = resolve(dataset, [framework])
@@ -290,9 +290,9 @@ def export(
     output: OutputOption = None,
 ) -> None:
     """The whole dataset, for spreadsheets and other tools."""
-    from space_frameworks.reports.comparison import build_comparison
-    from space_frameworks.reports.export import dataset_to_json
-    from space_frameworks.reports.render import comparison_to_csv
+    from .reports.comparison import build_comparison
+    from .reports.export import dataset_to_json
+    from .reports.render import comparison_to_csv
 
     dataset = load()
     if output_format == ExportFormat.csv:
@@ -308,7 +308,7 @@ def export(
 @app.command("schema")
 def schema_command(output: OutputOption = None) -> None:
     """Print the JSON Schema of a framework record (committed as schema/framework.schema.json)."""
-    from space_frameworks.schema.record_schema import schema_text
+    from .schema.record_schema import schema_text
 
     emit(schema_text(), output)
 
@@ -323,7 +323,7 @@ def new_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of frameworks/ID.yaml.")] = None,
 ) -> None:
     """Write a commented template record; `frameworks validate` then lists what is left to fill in."""
-    from space_frameworks.schema.template import NewRecordError, plan_new_record
+    from .schema.template import NewRecordError, plan_new_record
 
     try:
         path, text, places = plan_new_record(record_id, kind, output, Settings.root)
@@ -342,7 +342,7 @@ def new_command(
 
 def write_pdf(dataset: Dataset, ids: list[str], output: Path, **options: Any) -> None:
     """Render and write the brief or pack (reports.pdf.write_pdf), with the records' YAML attached."""
-    from space_frameworks.reports import pdf
+    from .reports import pdf
 
     try:
         sources = {i: dataset.files[i].read_bytes() for i in ids}

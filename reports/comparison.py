@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from space_frameworks.schema.dates import format_date, happened_by
-from space_frameworks.schema.models import EventType, Record
-from space_frameworks.schema.records import Dataset
+from ..schema.dates import format_date, happened_by
+from ..schema.models import EventType, Record
+from ..schema.records import Dataset
 
 # Events that show an instrument exists as a text (or a position as stated) from their date on.
 # A draft does not: the Artemis Accords did not exist as signed text before 13 Oct 2020.

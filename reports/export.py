@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from space_frameworks import __version__
-from space_frameworks.schema.records import Dataset
+from .. import __version__
+from ..schema.records import Dataset
 
 
 def dataset_to_json(dataset: Dataset) -> str:

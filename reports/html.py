@@ -9,8 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from space_frameworks.reports.comparison import Comparison
-from space_frameworks.reports.listing import Listing
+from .comparison import Comparison
+from .listing import Listing
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -27,7 +27,7 @@ def environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    from space_frameworks.schema.dates import format_date
+    from ..schema.dates import format_date
 
     env.filters["date"] = lambda value: format_date(value) if value else ""
     return env
@@ -40,7 +40,7 @@ def render(template: str, **context: Any) -> str:
 
 def render_comparison_html(comparison: Comparison, *, quotes: bool = False) -> str:
     """One self-contained HTML page of the comparison."""
-    from space_frameworks.reports.render import heading, subtitle
+    from .render import heading, subtitle
 
     return render("comparison.html.j2", c=comparison, title=heading(comparison), subtitle=subtitle(comparison), quotes=quotes)
 

@@ -7,7 +7,7 @@ import io
 import json
 from dataclasses import dataclass
 
-from space_frameworks.reports.style import escape_markdown, wrap_cells
+from .style import escape_markdown, wrap_cells
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def render_listing(listing: Listing, output_format: str, width: int = 100) -> st
             lines += ["", escape_markdown(listing.footer)]
         return "\n".join(lines) + "\n"
     if output_format == "html":
-        from space_frameworks.reports.html import render_listing_html
+        from .html import render_listing_html
 
         return render_listing_html(listing)
     from tabulate import tabulate

@@ -28,14 +28,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from space_frameworks import __version__
-from space_frameworks.reports.comparison import NOT_YET, Column, Comparison, Row, build_comparison
-from space_frameworks.reports.html import TEMPLATES, environment
-from space_frameworks.reports.listing import Listing
-from space_frameworks.reports.timeline import timeline
-from space_frameworks.schema.dates import format_date
-from space_frameworks.schema.models import Article, Record
-from space_frameworks.schema.records import Dataset, UnknownTopic
+from .. import __version__
+from .comparison import NOT_YET, Column, Comparison, Row, build_comparison
+from .html import TEMPLATES, environment
+from .listing import Listing
+from .timeline import timeline
+from ..schema.dates import format_date
+from ..schema.models import Article, Record
+from ..schema.records import Dataset, UnknownTopic
 
 ASSET_SCHEME = "asset:"
 # Beyond this many frameworks the matrix columns get too narrow to read on a landscape A4 page
@@ -225,7 +225,7 @@ def write_pdf(
     """Build, render and write the brief (or pack) to `output` atomically: a temporary file beside it,
     renamed over it once complete, so a failure never leaves a partial PDF. BriefError for any
     mistake the user can fix (unknown topic, unusable output path, bad SOURCE_DATE_EPOCH)."""
-    from space_frameworks.reports.files import write_atomically
+    from .files import write_atomically
 
     check_output(output)
     rendered = render_pdf(build_brief(dataset, ids, sources=sources, topics=topics, as_of=as_of, pack=pack))

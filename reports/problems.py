@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from space_frameworks.schema.problems import Problem
+from ..schema.problems import Problem
 
 
 def render_problems(problems: list[Problem], files: int, output_format: str) -> str:

@@ -7,11 +7,11 @@ import json
 import textwrap
 from dataclasses import dataclass
 
-from space_frameworks.reports.comparison import Cell, Comparison, event_words
-from space_frameworks.reports.render import comparison_to_csv
-from space_frameworks.reports.style import escape_markdown, wrap
-from space_frameworks.schema.dates import format_date
-from space_frameworks.schema.models import Record, Source
+from .comparison import Cell, Comparison, event_words
+from .render import comparison_to_csv
+from .style import escape_markdown, wrap
+from ..schema.dates import format_date
+from ..schema.models import Record, Source
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def render_record(report: RecordReport, output_format: str, width: int = 100) ->
     if output_format == "csv":
         return comparison_to_csv(report.comparison)
     if output_format == "html":
-        from space_frameworks.reports.html import render
+        from .html import render
 
         return render("record.html.j2", r=report.record, report=report, column=report.comparison.columns[0])
     if output_format == "markdown":

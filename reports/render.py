@@ -9,8 +9,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from space_frameworks.reports.comparison import Cell, Column, Comparison, Quote, Row, SourceRef
-from space_frameworks.reports.style import colour_stance, escape_markdown, wrap
+from .comparison import Cell, Column, Comparison, Quote, Row, SourceRef
+from .style import colour_stance, escape_markdown, wrap
 
 JSON_FORMAT = "frameworks.comparison/1"
 CSV_FIELDS = ("framework", "topic", "stance", "summary", "pinpoints", "quotes", "sources", "note")
@@ -29,7 +29,7 @@ def render_comparison(comparison: Comparison, output_format: str, *, width: int 
     if output_format == "markdown":
         return comparison_to_markdown(comparison, quotes=quotes)
     if output_format == "html":
-        from space_frameworks.reports.html import render_comparison_html
+        from .html import render_comparison_html
 
         return render_comparison_html(comparison, quotes=quotes)
     return comparison_to_table(comparison, width=width, colour=colour, quotes=quotes)

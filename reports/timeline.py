@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from space_frameworks.reports.comparison import event_words
-from space_frameworks.reports.listing import Listing
-from space_frameworks.schema.dates import date_key, format_date, happened_by
-from space_frameworks.schema.models import EventType, Record
+from .comparison import event_words
+from .listing import Listing
+from ..schema.dates import date_key, format_date, happened_by
+from ..schema.models import EventType, Record
 
 # The act that makes a State a participant, and the act that ends it.
 _JOINING = {EventType.signed, EventType.ratified, EventType.acceded}

@@ -16,7 +16,7 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from space_frameworks import __version__
+from .. import __version__
 
 if TYPE_CHECKING:
     from .records import Dataset
