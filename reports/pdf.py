@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..schema.dates import format_date
+from ..schema.models import Article, Record
+from ..schema.records import Dataset, UnknownTopic
 from .comparison import NOT_YET, Column, Comparison, Row, build_comparison
 from .html import TEMPLATES, environment
 from .listing import Listing
 from .timeline import timeline
-from ..schema.dates import format_date
-from ..schema.models import Article, Record
-from ..schema.records import Dataset, UnknownTopic
 
 ASSET_SCHEME = "asset:"
 # Beyond this many frameworks the matrix columns get too narrow to read on a landscape A4 page

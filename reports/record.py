@@ -7,11 +7,11 @@ import json
 import textwrap
 from dataclasses import dataclass
 
+from ..schema.dates import format_date
+from ..schema.models import Record, Source
 from .comparison import Cell, Comparison, event_words
 from .render import comparison_to_csv
 from .style import escape_markdown, wrap
-from ..schema.dates import format_date
-from ..schema.models import Record, Source
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .comparison import event_words
-from .listing import Listing
 from ..schema.dates import date_key, format_date, happened_by
 from ..schema.models import EventType, Record
+from .comparison import event_words
+from .listing import Listing
 
 # The act that makes a State a participant, and the act that ends it.
 _JOINING = {EventType.signed, EventType.ratified, EventType.acceded}
