@@ -80,10 +80,11 @@ def load() -> Dataset:
         dataset = load_dataset_cached(Settings.root)
     except DataRootError as exc:
         fail(str(exc))
-    if dataset.problems:
-        for problem in sorted(dataset.problems):
+    errors = [p for p in dataset.problems if p.severity == "error"]
+    if errors:
+        for problem in sorted(errors):
             typer.echo(str(problem), err=True)
-        fail(f"{len(dataset.problems)} problem(s) in the records; run 'frameworks validate' for details", 1)
+        fail(f"{len(errors)} problem(s) in the records; run 'frameworks validate' for details", 1)
     return dataset
 
 

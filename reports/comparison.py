@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..schema.dates import format_date, happened_by
-from ..schema.models import EventType, Record
+from ..schema.models import STANCE_WORDS, SUBSTANTIVE_STANCES, EventType, Record, Stance
 from ..schema.records import Dataset
 
 # Events that show an instrument exists as a text (or a position as stated) from their date on.
@@ -33,6 +33,20 @@ _EVENT_WORDS = {
 }
 NOT_YET = "not yet"
 UNRECORDED = "not recorded"
+# How the frameworks of one row relate. A row differs as soon as two comparable cells take
+# different stances, whatever the others say; otherwise a cell that is not yet, not known or not
+# recorded makes the row not comparable; otherwise all cells share one stance: agreement if it is
+# substantive, "silent" if every text says nothing.
+DIFFER = "differ"
+AGREE = "agree"
+SILENT = "silent"
+NOT_COMPARABLE = "not comparable"
+_COMPARABLE = {s.value for s in SUBSTANTIVE_STANCES} | {Stance.silent.value}
+
+
+def stance_words(stance: str) -> str:
+    """How a reader sees a stance: 'not-known' -> 'not known'; others as they are."""
+    return STANCE_WORDS.get(stance, stance) if stance in Stance._value2member_map_ else stance
 
 
 def event_words(event: EventType) -> str:
@@ -71,6 +85,7 @@ class Cell:
     topic: str
     stance: str  # a Stance value, or NOT_YET when the framework did not exist on the as-of date
     summary: str
+    gist: str | None  # the position in one line, when the record gives one
     quotes: tuple[Quote, ...]
     sources: tuple[SourceRef, ...]
     note: str | None
@@ -112,9 +127,24 @@ class Row:
     cells: tuple[Cell, ...]
 
     @property
+    def relation(self) -> str:
+        """DIFFER, AGREE, SILENT or NOT_COMPARABLE (see the module's constants)."""
+        comparable = {c.stance for c in self.cells if c.stance in _COMPARABLE}
+        if len(comparable) > 1:
+            return DIFFER
+        if len(self.cells) < 2 or len(comparable) == 0 or any(c.stance not in _COMPARABLE for c in self.cells):
+            return NOT_COMPARABLE if len(self.cells) > 1 else (AGREE if comparable - {Stance.silent.value} else SILENT)
+        return SILENT if comparable == {Stance.silent.value} else AGREE
+
+    @property
     def agree(self) -> bool:
-        """Whether every framework in existence takes the same stance on this topic."""
-        return len({c.stance for c in self.cells if c.stance != NOT_YET}) <= 1
+        """Whether every framework takes the same substantive stance on this topic."""
+        return self.relation == AGREE
+
+    @property
+    def differ(self) -> bool:
+        """Whether two frameworks take different stances on this topic (shown as DIFFER)."""
+        return self.relation == DIFFER
 
 
 @dataclass(frozen=True)
@@ -124,15 +154,31 @@ class Comparison:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     as_of: str | None
-    topics_compared: int  # topics selected, before --differences dropped the agreeing ones
-    topics_agreeing: int
+    topics_compared: int  # topics selected, before --differences dropped the others
+    counts: tuple[tuple[str, int], ...]  # (relation, number of topics), in HEADLINE_ORDER, over all topics compared
     differences_only: bool
 
+    def count(self, relation: str) -> int:
+        """How many of the topics compared stand in `relation` (DIFFER, AGREE, SILENT, NOT_COMPARABLE)."""
+        return dict(self.counts).get(relation, 0)
+
+    @property
+    def topics_agreeing(self) -> int:
+        """Topics on which every framework takes the same substantive stance."""
+        return self.count(AGREE)
+
     def agreement(self) -> str:
-        """'agree on 6 of 15 topics' (one framework: 'one framework, 15 topics')."""
+        """'differ on 9 · agree on 1 · both silent on 3 · not comparable on 2'
+        (one framework: 'one framework, 15 topics')."""
+        plural = "s" if self.topics_compared != 1 else ""
         if len(self.columns) < 2:
-            return f"one framework, {self.topics_compared} topic{'s' if self.topics_compared != 1 else ''}"
-        return f"agree on {self.topics_agreeing} of {self.topics_compared} topic{'s' if self.topics_compared != 1 else ''}"
+            return f"one framework, {self.topics_compared} topic{plural}"
+        silent = "both silent" if len(self.columns) == 2 else "all silent"
+        words = {DIFFER: "differ", AGREE: "agree", SILENT: silent, NOT_COMPARABLE: "not comparable"}
+        return " · ".join(f"{words[relation]} on {n}" for relation, n in self.counts) + f" (of {self.topics_compared} topic{plural})"
+
+
+HEADLINE_ORDER = (DIFFER, AGREE, SILENT, NOT_COMPARABLE)
 
 
 def framework_status(record: Record, as_of: dt.date | None) -> tuple[str, bool]:
@@ -187,24 +233,25 @@ def build_comparison(
     for topic in vocabulary:
         cells = tuple(_cell(dataset, record, topic.id, column) for record, column in zip(records, columns, strict=True))
         rows.append(Row(topic=topic.id, label=topic.label, question=topic.question, cells=cells))
-    agreeing = sum(row.agree for row in rows)
-    shown = [row for row in rows if not row.agree] if differences_only else rows
+    relations = [row.relation for row in rows]
+    counts = tuple((relation, relations.count(relation)) for relation in HEADLINE_ORDER)
+    shown = [row for row in rows if row.relation in (DIFFER, NOT_COMPARABLE)] if differences_only else rows
     return Comparison(
         columns=tuple(columns),
         rows=tuple(shown),
         as_of=as_of.isoformat() if as_of else None,
         topics_compared=len(rows),
-        topics_agreeing=agreeing,
+        counts=counts,
         differences_only=differences_only,
     )
 
 
 def _cell(dataset: Dataset, record: Record, topic: str, column: Column) -> Cell:
     if not column.exists:
-        return Cell(record.id, topic, NOT_YET, f"Did not exist yet on this date: {column.status}.", (), (), None)
+        return Cell(record.id, topic, NOT_YET, f"Did not exist yet on this date: {column.status}.", None, (), (), None)
     position = next((p for p in record.positions if p.topic == topic), None)
     if position is None:
-        return Cell(record.id, topic, UNRECORDED, "The record takes no position on this topic yet.", (), (), None)
+        return Cell(record.id, topic, UNRECORDED, "The record takes no position on this topic yet.", None, (), (), None)
     provisions = {p.id: p for p in record.provisions}
     sources = {s.id: s for s in record.sources}
     quotes = [
@@ -227,6 +274,7 @@ def _cell(dataset: Dataset, record: Record, topic: str, column: Column) -> Cell:
         topic=topic,
         stance=position.stance.value,
         summary=position.summary,
+        gist=position.gist,
         quotes=tuple(quotes),
         sources=tuple(cited),
         note=position.note,

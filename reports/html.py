@@ -28,8 +28,10 @@ def environment() -> Any:
         lstrip_blocks=True,
     )
     from ..schema.dates import format_date
+    from .comparison import stance_words
 
     env.filters["date"] = lambda value: format_date(value) if value else ""
+    env.filters["stance"] = stance_words
     return env
 
 

@@ -32,7 +32,7 @@ from .. import __version__
 from ..schema.dates import format_date
 from ..schema.models import Article, Record
 from ..schema.records import Dataset, UnknownTopic
-from .comparison import NOT_YET, Column, Comparison, Row, build_comparison
+from .comparison import AGREE, DIFFER, NOT_YET, SILENT, Column, Comparison, Row, build_comparison, stance_words
 from .html import TEMPLATES, environment
 from .listing import Listing
 from .timeline import timeline
@@ -47,6 +47,7 @@ STANCE_MEANINGS = (
     ("denies", "no"),
     ("disputed", "contested between readings or sources"),
     ("silent", "the text does not address it"),
+    ("not known", "the basis is not held or could not be verified"),
     (NOT_YET, "did not exist on the as-of date"),
 )
 _FONT_FILES = {
@@ -101,15 +102,14 @@ class Brief:
 
     @property
     def summary_line(self) -> str:
-        """'2 frameworks compared on 15 topics: the stances agree on 7 and differ on 8.'"""
+        """'2 frameworks compared on 15 topics: differ on 9 · agree on 1 · both silent on 3 · not comparable on 2.'"""
         c = self.comparison
         count, topics = len(c.columns), len(c.rows)
         compared = "compared " if count > 1 else ""
         line = f"{count} framework{'s' if count != 1 else ''} {compared}on {topics} topic{'s' if topics != 1 else ''}"
         if count < 2:
             return line + "."
-        differ = sum(not row.agree for row in c.rows)
-        return f"{line}: the stances agree on {topics - differ} and differ on {differ}."
+        return f"{line}: {c.agreement().rpartition(' (of ')[0]}."
 
     @property
     def subject(self) -> str:
@@ -281,15 +281,18 @@ def verdict(row: Row, names: Mapping[str, str]) -> str:
     """'Same stance in both frameworks: silent.' or 'Stances differ — affirms: A; silent: B, C.'"""
     by_stance: dict[str, list[str]] = {}
     for cell in row.cells:
-        by_stance.setdefault(cell.stance, []).append(names[cell.framework])
+        by_stance.setdefault(stance_words(cell.stance), []).append(names[cell.framework])
     if len(row.cells) == 1:
         return ""
-    if len(by_stance) == 1:
-        [stance] = by_stance
-        both = "both" if len(row.cells) == 2 else f"all {len(row.cells)}"
-        return f"Same stance in {both} frameworks: {stance}."
-    parts = [f"{stance}: {', '.join(who)}" for stance, who in by_stance.items()]
-    return "Stances differ — " + "; ".join(parts) + "."
+    parts = "; ".join(f"{stance}: {', '.join(who)}" for stance, who in by_stance.items())
+    both = "both" if len(row.cells) == 2 else f"all {len(row.cells)}"
+    if row.relation == AGREE:
+        return f"Same stance in {both} frameworks: {parts.partition(':')[0]}."
+    if row.relation == SILENT:
+        return f"Silent in {both} frameworks: no agreement can be read from silence."
+    if row.relation == DIFFER:
+        return "Stances differ — " + parts + "."
+    return "Not comparable — " + parts + "."
 
 
 def render_html(brief: Brief) -> str:

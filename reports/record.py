@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..schema.dates import format_date
 from ..schema.models import Record, Source
-from .comparison import Cell, Comparison, event_words
+from .comparison import Cell, Comparison, event_words, stance_words
 from .render import comparison_to_csv
 from .style import escape_markdown, wrap
 
@@ -63,10 +63,10 @@ def _text(report: RecordReport, width: int) -> str:
         out.append(_hang(f"{format_date(event.date):>12}  {event_words(event.event)}{party}: {event.description}", width, 14))
     out += ["", "POSITIONS"]
     for label, cell in report.positions():
-        out.append(f"{label}: {cell.stance.upper()}")
+        out.append(f"{label}: {stance_words(cell.stance).upper()}")
         out.append(_hang("  " + cell.summary, width, 2))
         for quote in cell.quotes:
-            flag = " (secondary)" if quote.secondary else ""
+            flag = " (quoted from a third-party reproduction)" if quote.secondary else ""
             out.append(_hang(f"  {quote.label}{flag}: “{quote.text}”", width, 4))
         if cell.sources:
             out.append(_hang("  Sources: " + "; ".join(s.id for s in cell.sources), width, 4))
@@ -122,9 +122,9 @@ def _markdown(report: RecordReport) -> str:
     out += [f"| {format_date(ev.date)} | {event_words(ev.event)} | {e(ev.party or '')} | {e(ev.description)} |" for ev in r.status]
     out += ["", "## Positions", ""]
     for label, cell in report.positions():
-        out += [f"### {e(label)}: **{cell.stance}**", "", e(cell.summary), ""]
+        out += [f"### {e(label)}: **{stance_words(cell.stance)}**", "", e(cell.summary), ""]
         for quote in cell.quotes:
-            flag = " *(secondary)*" if quote.secondary else ""
+            flag = " *(quoted from a third-party reproduction)*" if quote.secondary else ""
             out.append(f"> “{e(quote.text)}” — {e(quote.label)}{flag}")
             out.append("")
         if cell.sources:

@@ -9,11 +9,11 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from .comparison import Cell, Column, Comparison, Quote, Row, SourceRef
-from .style import colour_stance, escape_markdown, wrap
+from .comparison import HEADLINE_ORDER, Cell, Column, Comparison, Quote, Row, SourceRef, stance_words
+from .style import RELATION_MARKS, colour_stance, escape_markdown, wrap
 
-JSON_FORMAT = "frameworks.comparison/1"
-CSV_FIELDS = ("framework", "topic", "stance", "summary", "pinpoints", "quotes", "sources", "note")
+JSON_FORMAT = "frameworks.comparison/2"
+CSV_FIELDS = ("framework", "topic", "relation", "stance", "summary", "gist", "pinpoints", "quotes", "sources", "note")
 # Below this many characters per framework column the side-by-side table is unreadable, so the
 # terminal renderer stacks the frameworks under each topic instead.
 MIN_COLUMN = 18
@@ -45,7 +45,7 @@ def subtitle(comparison: Comparison) -> str:
     parts = [f"as of {comparison.as_of}"] if comparison.as_of else []
     parts.append(comparison.agreement())
     if comparison.differences_only:
-        parts.append(f"showing the {len(comparison.rows)} that differ")
+        parts.append(f"showing the {len(comparison.rows)} that differ or are not comparable")
     return " · ".join(parts)
 
 
@@ -75,17 +75,24 @@ def comparison_to_table(comparison: Comparison, *, width: int = 100, colour: boo
     # tabulate widens a column to its header's width plus 2 (MIN_PADDING), so headers wrap narrower.
     headers = ["Topic"] + [wrap(f"{c.short_title}\n{c.status}", per_column - 2) for c in comparison.columns]
     rows = [
-        [wrap(row.label, TOPIC_COLUMN)] + [_cell_text(cell, per_column, colour, quotes) for cell in row.cells] for row in comparison.rows
+        [wrap(row.label, TOPIC_COLUMN) + "\n" + _mark(row)] + [_cell_text(cell, per_column, colour, quotes) for cell in row.cells]
+        for row in comparison.rows
     ]
     out.append(tabulate(rows, headers=headers, tablefmt="grid", disable_numparse=True))
     return "\n".join(out) + "\n"
+
+
+def _mark(row: Row) -> str:
+    """The row's relation as a word under its topic ('DIFFER' stands out in capitals)."""
+    return RELATION_MARKS[row.relation] if len(row.cells) > 1 else ""
 
 
 def _stacked(comparison: Comparison, width: int, colour: bool, quotes: bool) -> str:
     names = {c.id: c.short_title for c in comparison.columns}
     lines: list[str] = []
     for row in comparison.rows:
-        lines += [row.label.upper(), "-" * min(len(row.label), width)]
+        mark = _mark(row)
+        lines += [wrap(row.label.upper() + (f" ({mark})" if mark else ""), width), "-" * min(len(row.label), width)]
         for cell in row.cells:
             if len(f"{names[cell.framework]}: {cell.stance}") <= width:
                 lines.append(f"{names[cell.framework]}: {colour_stance(cell.stance, colour)}")
@@ -110,9 +117,10 @@ def comparison_to_markdown(comparison: Comparison, *, quotes: bool = False) -> s
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "|".join("---" for _ in header) + "|")
     for row in comparison.rows:
-        cells = [f"**{escape_markdown(row.label)}**"]
+        mark = _mark(row)
+        cells = [f"**{escape_markdown(row.label)}**" + (f"<br>*{mark}*" if mark else "")]
         for cell in row.cells:
-            text = f"**{cell.stance}**<br>{escape_markdown(cell.summary)}"
+            text = f"**{stance_words(cell.stance)}**<br>{escape_markdown(cell.summary)}"
             if cell.pinpoints:
                 text += f"<br>*{escape_markdown('; '.join(cell.pinpoints))}*"
             cells.append(text)
@@ -126,7 +134,7 @@ def comparison_to_markdown(comparison: Comparison, *, quotes: bool = False) -> s
                 continue
             lines += [f"#### {escape_markdown(row.label)}", ""]
             for cell, quote in quoted:
-                flag = " (secondary)" if quote.secondary else ""
+                flag = " (quoted from a third-party reproduction)" if quote.secondary else ""
                 who = escape_markdown(f"{names[cell.framework]}, {quote.label}")
                 lines.append(f"- **{who}**{flag}: “{escape_markdown(quote.text)}”")
             lines.append("")
@@ -144,8 +152,10 @@ def comparison_to_csv(comparison: Comparison) -> str:
                 {
                     "framework": cell.framework,
                     "topic": cell.topic,
+                    "relation": row.relation,
                     "stance": cell.stance,
                     "summary": cell.summary,
+                    "gist": cell.gist or "",
                     "pinpoints": "; ".join(cell.pinpoints),
                     "quotes": "\n".join(f"{q.label}: {q.text}" for q in cell.quotes),
                     "sources": "; ".join(s.id for s in cell.sources),
@@ -162,7 +172,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "as_of": comparison.as_of,
         "summary": {
             "topics_compared": comparison.topics_compared,
-            "topics_agreeing": comparison.topics_agreeing,
+            "counts": {relation.replace(" ", "_"): comparison.count(relation) for relation in HEADLINE_ORDER},
             "differences_only": comparison.differences_only,
             "text": comparison.agreement(),
         },
@@ -172,12 +182,13 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
                 "id": row.topic,
                 "label": row.label,
                 "question": row.question,
-                "agree": row.agree,
+                "relation": row.relation,
                 "cells": [
                     {
                         "framework": cell.framework,
                         "stance": cell.stance,
                         "summary": cell.summary,
+                        "gist": cell.gist,
                         "pinpoints": list(cell.pinpoints),
                         "quotes": [asdict(q) for q in cell.quotes],
                         "sources": [asdict(s) for s in cell.sources],
@@ -207,6 +218,7 @@ def comparison_from_dict(data: dict[str, Any]) -> Comparison:
                     topic=topic["id"],
                     stance=cell["stance"],
                     summary=cell["summary"],
+                    gist=cell["gist"],
                     quotes=tuple(Quote(**q) for q in cell["quotes"]),
                     sources=tuple(SourceRef(**s) for s in cell["sources"]),
                     note=cell["note"],
@@ -222,6 +234,6 @@ def comparison_from_dict(data: dict[str, Any]) -> Comparison:
         rows=rows,
         as_of=data["as_of"],
         topics_compared=summary["topics_compared"],
-        topics_agreeing=summary["topics_agreeing"],
+        counts=tuple((relation, summary["counts"][relation.replace(" ", "_")]) for relation in HEADLINE_ORDER),
         differences_only=summary["differences_only"],
     )

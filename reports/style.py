@@ -10,15 +10,21 @@ _COLOURS = {
     "denies": "31",  # red
     "disputed": "35",  # magenta
     "silent": "2",  # dim
+    "not-known": "2",
     "not yet": "2",
     "not recorded": "2",
 }
+# Row markers: how the frameworks of one topic relate (reports.comparison.Row.relation).
+RELATION_MARKS = {"differ": "DIFFER", "agree": "agree", "silent": "silent", "not comparable": "not comparable"}
 
 
 def colour_stance(stance: str, enabled: bool) -> str:
     """The stance word, coloured with ANSI codes when `enabled` (a TTY without NO_COLOR)."""
+    from .comparison import stance_words
+
     code = _COLOURS.get(stance)
-    return f"\x1b[{code}m{stance}\x1b[0m" if enabled and code else stance
+    word = stance_words(stance)
+    return f"\x1b[{code}m{word}\x1b[0m" if enabled and code else word
 
 
 def wrap(text: str, width: int) -> str:

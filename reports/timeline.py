@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..schema.dates import date_key, format_date, happened_by
-from ..schema.models import EventType, Record
+from ..schema.dates import JOINING, LEAVING, SIGNING, date_key, format_date, happened_by, last_day, participants
+from ..schema.models import JOINED_KINDS, Counted, Coverage, EventType, Record
 from .comparison import event_words
 from .listing import Listing
 
-# The act that makes a State a participant, and the act that ends it.
-_JOINING = {EventType.signed, EventType.ratified, EventType.acceded}
-_LEAVING = {EventType.withdrawal_effective}
+# The acts that make a State a signatory or party, or end its participation (schema.dates.participants).
+_ACTS = {SIGNING, LEAVING, *JOINING}
 
 
 def timeline(records: list[Record], as_of: dt.date | None = None) -> Listing:
@@ -38,27 +37,60 @@ def timeline(records: list[Record], as_of: dt.date | None = None) -> Listing:
 
 
 def signatories(record: Record, as_of: dt.date | None = None) -> Listing:
-    """The States that had signed, ratified or acceded (and not withdrawn) by `as_of` (or today)."""
+    """The States that had signed, ratified or acceded (and those that withdrew) by `as_of` (or
+    today), with how complete the list is (the record's `participation`): a count is never bare."""
+    acts = [(e.party, e.event.value, e.date) for e in record.status if e.party and e.event.value in _ACTS]
+    standing = participants(acts, as_of)
     latest: dict[str, tuple[str, str]] = {}
     joined: dict[str, str] = {}
-    for event in record.status:
-        if event.party is None or (as_of is not None and not happened_by(event.date, as_of)):
-            continue
-        if event.event in _JOINING:
-            joined.setdefault(event.party, event.date)
-            latest[event.party] = (event_words(event.event), event.date)
-        elif event.event in _LEAVING:
-            latest[event.party] = ("withdrew", event.date)
-    current = [party for party, (status, _) in latest.items() if status != "withdrew"]
-    rows = tuple(
-        (party, status, format_date(date), format_date(joined[party]) if party in joined else "")
-        for party, (status, date) in sorted(latest.items(), key=lambda item: (date_key(joined.get(item[0], item[1][1])), item[0]))
-    )
+    for party, event, date in acts:
+        if party in standing and (as_of is None or happened_by(date, as_of)):
+            joined.setdefault(party, date)
+            latest[party] = ("withdrew" if event == LEAVING else event_words(EventType(event)), date)
+    order = sorted(latest, key=lambda party: (date_key(joined[party]), party))
+    rows = tuple((party, latest[party][0], format_date(latest[party][1]), format_date(joined[party])) for party in order)
     when = f"as of {as_of.isoformat()}" if as_of else "as recorded"
     return Listing(
         title=f"{record.short_title}: parties and signatories {when}",
         columns=("State", "Latest act", "Date", "First joined"),
         keys=("party", "status", "date", "joined"),
         rows=rows,
-        footer=f"{len(current)} participating, {len(rows) - len(current)} withdrawn",
+        footer=coverage_line(record, list(standing.values()), as_of),
     )
+
+
+def coverage_line(record: Record, standing: list[str], as_of: dt.date | None = None) -> str:
+    """What the list holds and how complete it is, in words a reader can cite: '17 signatories
+    recorded of 60 known as of 26 Jan 2026 (NASA): the list is partial', 'Party list not recorded:
+    115 parties as at 1 Jan 2025 (UNOOSA)', '17 parties, 4 signatories that have not ratified,
+    1 withdrawn: complete list as of 1 Jan 2026 (United Nations Treaty Collection)'."""
+    parties, signed, withdrawn = (standing.count(s) for s in ("party", "signatory", "withdrawn"))
+    cover = record.participation
+    counts = [f"{parties} parties" if parties or not signed else ""]
+    if signed:
+        counts.append(f"{signed} signatories that have not ratified" if parties else f"{signed} signatories")
+    if cover is not None and cover.counted == Counted.signatories:
+        counts = [f"{parties + signed} signatories"]
+    if withdrawn:
+        counts.append(f"{withdrawn} withdrawn")
+    held = ", ".join(c for c in counts if c)
+    if cover is None:
+        if standing:
+            return f"{held} recorded; how complete this list is is not known"
+        if record.kind in JOINED_KINDS:
+            return "List of parties and signatories not recorded; the count is not known"
+        return f"{record.short_title} is not an instrument that States join: no list of parties"
+    source = next((s.publisher for s in record.sources if s.id == cover.source), cover.source)
+    since = f"as of {format_date(cover.as_of)} ({source})" if cover.as_of else ""
+    if cover.known_total is None or cover.as_of is None:
+        named = f"; {held} named in the record" if standing else ""
+        return f"List of {cover.counted.value} not recorded; the count is not verified{named}"
+    if cover.coverage == Coverage.not_recorded:
+        named = f"; {held} named in the record" if standing else ""
+        return f"List of {cover.counted.value} not recorded: {cover.known_total} {cover.counted.value} {since}{named}"
+    by = f" by {as_of.isoformat()}" if as_of else ""
+    if cover.coverage == Coverage.complete:
+        if as_of is not None and last_day(cover.as_of) < as_of:
+            return f"{held} recorded{by}; the list is complete only to {format_date(cover.as_of)} ({source}): later acts may be missing"
+        return f"{held}{by}: complete list {since}"
+    return f"{held} recorded{by}, of {cover.known_total} {cover.counted.value} known {since}: the list is partial"

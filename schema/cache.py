@@ -38,7 +38,7 @@ def load_dataset_cached(root: Path | None = None) -> Dataset:
         records, files, articles, topics = cached
         return Dataset(root=base, records=records, files=files, articles=articles, vocabulary=topics)
     dataset = load_dataset(base)
-    if current and not dataset.problems:
+    if current and not any(p.severity == "error" for p in dataset.problems):
         write(base, current, (dataset.records, dataset.files, dataset.articles, dataset.topics))
     return dataset
 

@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .dates import date_key
-from .models import Article, QuoteBasis, Topic, _check_date
+from .dates import date_key, last_day, participants
+from .language import process_words
+from .models import JOINED_KINDS, Article, QuoteBasis, Topic, _check_date
 from .names import check_names, names_of
 from .problems import Problem, display_path, field_path
 from .records import Dataset
@@ -143,6 +144,9 @@ def _check_record(context: Context, view: _View) -> Iterator[Problem]:
 
     yield from _check_quotes(context, view, record_text)
     yield from _check_positions(context, view, provisions, sources)
+    yield from _check_participation(view, sources)
+    for loc, message in process_words(data):
+        yield at(loc, message, "warning")
 
     for index, source in view.items("sources"):
         article = view.text(source, "article")
@@ -270,6 +274,42 @@ def _check_positions(context: Context, view: _View, provisions: set[str], source
         for topic_id in context.topic_order:
             if topic_id not in answered:
                 yield view.at(("positions",), f"no position on topic '{topic_id}' (silent is a position)", "warning")
+
+
+def _check_participation(view: _View, sources: set[str]) -> Iterator[Problem]:
+    """A list of parties states its coverage, and the coverage agrees with the list recorded."""
+    data = view.data
+    cover = data.get("participation")
+    joining = ("signed", "ratified", "acceded", "withdrawal-effective")
+    parties = [e for _, e in view.items("status") if isinstance(e.get("party"), str) and e.get("event") in joining]
+    if cover is None:
+        if parties or data.get("kind") in JOINED_KINDS:
+            message = "say how complete the party/signatory list is: add participation (coverage, counted, known_total, as_of, source)"
+            yield view.at(("participation",) if "participation" in data else (), message)
+        return
+    if not isinstance(cover, dict):
+        return
+    source = view.text(cover, "source")
+    if source is not None and source not in sources:
+        yield view.at(("participation", "source"), f"unknown source '{source}'{_hint(source, sources)}")
+    coverage, total = cover.get("coverage"), cover.get("known_total")
+    as_of = _date(cover.get("as_of"))
+    if total is None and coverage in ("complete", "partial"):
+        yield view.at(("participation",), f"coverage {coverage} needs known_total: the count the source declares")
+    if isinstance(total, int) and (as_of is None or source is None):
+        yield view.at(("participation",), "a known_total needs its as_of date and its source")
+    if not isinstance(total, int) or isinstance(total, bool) or as_of is None:
+        return
+    acts = [(e["party"], e.get("event"), d) for e in parties if (d := _date(e.get("date"))) is not None]
+    standing = participants(acts, dt.date.fromisoformat(as_of) if len(as_of) == 10 else last_day(as_of))
+    wanted = ("party",) if cover.get("counted") == "parties" else ("party", "signatory")
+    recorded = sum(1 for s in standing.values() if s in wanted)
+    if coverage == "complete" and recorded != total:
+        yield view.at(("participation", "known_total"), f"coverage complete, but the list holds {recorded} by {as_of}, not {total}")
+    elif coverage == "partial" and recorded >= total:
+        yield view.at(
+            ("participation", "coverage"), f"the list holds {recorded} by {as_of}, as many as known_total {total}: is it complete?"
+        )
 
 
 def _duplicates(view: _View, list_name: str, key: str) -> Iterator[Problem]:

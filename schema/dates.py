@@ -36,3 +36,27 @@ def format_date(value: str) -> str:
         return str(year)
     name = calendar.month_abbr[month]
     return f"{day} {name} {year}" if day else f"{name} {year}"
+
+
+# The acts that make a State a signatory or a party, and the act that ends its participation.
+SIGNING = "signed"
+JOINING = frozenset({"ratified", "acceded"})
+LEAVING = "withdrawal-effective"
+
+
+def participants(events: list[tuple[str, str, str]], as_of: dt.date | None = None) -> dict[str, str]:
+    """Each State's standing from its (party, event, date) acts up to `as_of`: 'party' (ratified or
+    acceded), 'signatory' (signed only) or 'withdrawn'. States with no such act are left out."""
+    standing: dict[str, str] = {}
+    for party, event, date in events:
+        if as_of is not None and not happened_by(date, as_of):
+            continue
+        if event in JOINING:
+            standing[party] = "party"
+        elif event == SIGNING:
+            standing.setdefault(party, "signatory")
+            if standing[party] == "withdrawn":
+                standing[party] = "signatory"
+        elif event == LEAVING:
+            standing[party] = "withdrawn"
+    return standing

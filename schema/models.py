@@ -57,6 +57,7 @@ FullDate = Annotated[
 ]
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 Pinpoint = Annotated[str, StringConstraints(pattern=PINPOINT_PATTERN, max_length=80)]
+GIST_MAX = 90
 Line = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=1000)]
@@ -75,6 +76,10 @@ class Kind(StrEnum):
     national_position = "national-position"
     soft_law = "soft-law"
     intergovernmental_process = "intergovernmental-process"
+
+
+# Kinds of instrument that States join: their records say how complete their party list is.
+JOINED_KINDS = frozenset({Kind.treaty, Kind.political_accord})
 
 
 class LegalForce(StrEnum):
@@ -114,8 +119,30 @@ class Stance(StrEnum):
     affirms = "affirms"
     conditional = "conditional"
     denies = "denies"
-    silent = "silent"
+    silent = "silent"  # a text we hold was read and says nothing on the question
     disputed = "disputed"
+    not_known = "not-known"  # we do not hold the basis (the text, a statement) or could not verify it
+
+
+# Stances that say what the framework holds: two frameworks agree only on one of these.
+SUBSTANTIVE_STANCES = frozenset({Stance.affirms, Stance.conditional, Stance.denies, Stance.disputed})
+# What a reader sees for each stance where the value alone is not plain English.
+STANCE_WORDS = {Stance.not_known: "not known"}
+
+
+class Coverage(StrEnum):
+    """How much of a party or signatory list the record holds."""
+
+    complete = "complete"  # every participant as of `as_of`, checked against `source`
+    partial = "partial"  # some participants; `known_total` says how many there are
+    not_recorded = "not-recorded"  # no list; `known_total` is the count a source declares
+
+
+class Counted(StrEnum):
+    """What a participation count counts: States bound (ratified or acceded), or States that signed."""
+
+    parties = "parties"
+    signatories = "signatories"
 
 
 class SourceKind(StrEnum):
@@ -168,6 +195,9 @@ class Position(Strict):
     topic: Id
     stance: Stance
     summary: Text
+    gist: Annotated[str, StringConstraints(min_length=1, max_length=GIST_MAX)] | None = Field(
+        None, description=f"the position in a line of at most {GIST_MAX} characters, for matrices and overviews"
+    )
     provisions: list[Pinpoint] = Field(default_factory=list)
     excerpts: list[ExcerptRef] = Field(default_factory=list, description="article-id/excerpt-id in seeds/articles.yaml")
     sources: list[Id] = Field(default_factory=list)
@@ -185,6 +215,19 @@ class Source(Strict):
     url: Url | None = None
     retrieved: FullDate | None = None
     article: Id | None = Field(None, description="id of the press report in seeds/articles.yaml, if it is one")
+    note: Text | None = None
+
+
+class Participation(Strict):
+    """How complete the record's list of parties or signatories (status events with `party`) is."""
+
+    coverage: Coverage
+    counted: Counted = Field(description="parties (ratified or acceded) or signatories (signed, whether or not also ratified)")
+    known_total: int | None = Field(
+        None, ge=0, description="the number the source declares on as_of; omitted only when not-recorded and no count is verified"
+    )
+    as_of: PartialDate | None = Field(None, description="the date the source's list or count speaks for")
+    source: Id | None = Field(None, description="id of this record's source that gives the list or count")
     note: Text | None = None
 
 
@@ -213,6 +256,7 @@ class Record(Strict):
     summary: Text
     status: list[StatusEvent] = Field(min_length=1)
     provisions: list[Provision] = Field(default_factory=list)
+    participation: Participation | None = Field(None, description="coverage of the party/signatory list, for instruments States join")
     positions: list[Position] = Field(min_length=1)
     sources: list[Source] = Field(min_length=1)
     corrections: list[Correction] = Field(default_factory=list)

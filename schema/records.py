@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .language import process_words
 from .models import ID_PATTERN, PINPOINT_PATTERN, Article, Record, Topic
 from .names import NameEntry, duplicate_id_problem, names_of, owners
 from .problems import Problem, display_path, field_path
@@ -173,6 +174,9 @@ def load_articles(seeds: Path) -> tuple[dict[str, Article], list[Problem]]:
             problems.extend(_validation_problems(document, exc, Article, prefix=(index,)))
             continue
         articles[article.id] = article
+    for loc, message in process_words(document.data):
+        line, col = document.position(loc)
+        problems.append(Problem(display_path(document.path), line, col, field_path(loc), message, "warning"))
     return articles, problems
 
 

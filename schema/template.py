@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .models import ID_PATTERN, Kind, Topic
+from .models import ID_PATTERN, JOINED_KINDS, Kind, Topic
 from .problems import display_path
 from .yamlfile import PLACEHOLDER
 
 _FORCE = "binding, political, policy or non-binding"
-_STANCES = "affirms, conditional, denies, silent or disputed"
+_STANCES = "affirms, conditional, denies, silent (a text you hold says nothing) or not-known (basis not held or not verified)"
 
 # The status events a record of each kind usually starts with (oldest first).
 _EVENTS: dict[Kind, list[tuple[str, str]]] = {
@@ -117,6 +117,18 @@ def render_template(record_id: str, kind: Kind, topics: list[Topic], schema_ref:
             f"  - id: {_todo('pinpoint such as art_2, sec_1, art_6__para_2')}",
             f"    label: {_todo('how readers cite it, e.g. Article II')}",
             f"    quote: {_todo('the exact words, copied from the text')}",
+        ]
+    if kind in JOINED_KINDS:
+        lines += [
+            "",
+            "# How complete the list of parties or signatories (status events with `party`) is: complete, partial",
+            "# (with the total a source declares) or not-recorded (with the count a source declares, if any).",
+            "participation:",
+            f"  coverage: {_todo('complete, partial or not-recorded')}",
+            f"  counted: {_todo('parties or signatories')}",
+            f"  known_total: {_todo('the number the source declares')}",
+            f"  as_of: {_todo('YYYY-MM-DD, the date the count speaks for')}",
+            f"  source: {_todo('id of a source below')}",
         ]
     cite = "provisions: [] # pinpoints from provisions above" if has_text else "excerpts: [] # article-id/excerpt-id in seeds/articles.yaml"
     lines += ["", f"# One position per topic of the vocabulary; stance is one of: {_STANCES}.", "positions:"]

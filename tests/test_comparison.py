@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from space_frameworks.reports.comparison import NOT_YET, build_comparison
+from space_frameworks.reports.comparison import AGREE, DIFFER, NOT_COMPARABLE, NOT_YET, SILENT, Cell, Row, build_comparison
 from space_frameworks.reports.render import comparison_from_dict, comparison_to_dict, render_comparison
 from space_frameworks.schema.records import load_dataset
 
@@ -25,6 +25,22 @@ FIVE = ["ost", "us-eo-2020", "lux-2017", "artemis-accords", "russia-2020"]
 @pytest.fixture(scope="module")
 def real():
     return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def fixture_dataset_with_not_known(tmp_path_factory):
+    """The fixture records with one of beta's positions moved to not-known."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("not-known")
+    shutil.copytree(FIXTURES, root, dirs_exist_ok=True)
+    beta = root / "frameworks" / "beta.yaml"
+    text = beta.read_text(encoding="utf-8")
+    assert "stance: disputed" in text
+    beta.write_text(text.replace("stance: disputed", "stance: not-known", 1), encoding="utf-8")
+    dataset = load_dataset(root)
+    assert not [p for p in dataset.problems if p.severity == "error"]
+    return dataset
 
 
 @pytest.fixture(scope="module")
@@ -122,12 +138,80 @@ def test_as_of_before_signature_shows_not_yet(real) -> None:
     assert after.columns[1].exists and NOT_YET not in {row.cells[1].stance for row in after.rows}
 
 
-def test_differences_keep_only_differing_topics_and_count_agreement(real) -> None:
+def test_differences_keep_the_differing_and_not_comparable_topics_and_count_all(real) -> None:
     full = build_comparison(real, FIVE)
     differing = build_comparison(real, FIVE, differences_only=True)
-    assert all(len({c.stance for c in row.cells}) > 1 for row in differing.rows)
-    assert len(differing.rows) == full.topics_compared - full.topics_agreeing
-    assert differing.agreement() == f"agree on {full.topics_agreeing} of {full.topics_compared} topics"
+    assert {row.relation for row in differing.rows} <= {DIFFER, NOT_COMPARABLE}
+    assert len(differing.rows) == full.count(DIFFER) + full.count(NOT_COMPARABLE)
+    assert differing.agreement() == full.agreement()
+    assert sum(n for _, n in full.counts) == full.topics_compared == 15
+
+
+def _row(*stances: str) -> Row:
+    cells = tuple(Cell(f"f{i}", "t", stance, "", None, (), (), None) for i, stance in enumerate(stances))
+    return Row(topic="t", label="T", question="?", cells=cells)
+
+
+@pytest.mark.parametrize(
+    ("stances", "relation"),
+    [
+        (("affirms", "affirms"), AGREE),
+        (("denies", "denies", "denies"), AGREE),
+        (("disputed", "disputed"), AGREE),
+        (("silent", "silent"), SILENT),  # silence is not agreement
+        (("affirms", "silent"), DIFFER),
+        (("affirms", "denies"), DIFFER),
+        (("affirms", "conditional"), DIFFER),
+        (("affirms", "denies", "not-known"), DIFFER),  # two comparable cells already differ
+        (("affirms", "not-known"), NOT_COMPARABLE),
+        (("silent", "not-known"), NOT_COMPARABLE),
+        (("not-known", "not-known"), NOT_COMPARABLE),
+        (("affirms", NOT_YET), NOT_COMPARABLE),
+        ((NOT_YET, NOT_YET), NOT_COMPARABLE),
+        (("affirms", "affirms", NOT_YET), NOT_COMPARABLE),
+    ],
+)
+def test_a_topic_agrees_only_on_one_substantive_stance(stances: tuple[str, ...], relation: str) -> None:
+    assert _row(*stances).relation == relation
+    assert _row(*stances).agree == (relation == AGREE)
+
+
+def test_as_of_before_a_framework_existed_nothing_is_comparable(real) -> None:
+    comparison = build_comparison(real, ["ost", "artemis-accords"], as_of=dt.date(2019, 1, 1))
+    assert comparison.agreement() == "differ on 0 · agree on 0 · both silent on 0 · not comparable on 15 (of 15 topics)"
+    assert comparison.topics_agreeing == 0
+
+
+def test_silent_pairs_are_not_counted_as_agreement(real) -> None:
+    comparison = build_comparison(real, ["ost", "us-eo-2020"])
+    silent = [row for row in comparison.rows if {c.stance for c in row.cells} == {"silent"}]
+    assert comparison.count(SILENT) == len(silent)
+    assert comparison.topics_agreeing == sum(1 for row in comparison.rows if row.relation == AGREE)
+    for row in silent:
+        assert not row.agree
+
+
+def test_not_known_reads_as_words_in_every_format(fixture_dataset_with_not_known) -> None:
+    comparison = build_comparison(fixture_dataset_with_not_known, ["alpha", "beta"])
+    for output_format in ("table", "markdown", "html"):
+        text = render_comparison(comparison, output_format, width=200)
+        shown = re.sub(r"<style>.*?</style>|class=\"[^\"]*\"", "", text, flags=re.S)  # what a reader sees
+        assert "not known" in shown and "not-known" not in shown
+    assert '"stance": "not-known"' in render_comparison(comparison, "json")
+    rows = list(csv.DictReader(io.StringIO(render_comparison(comparison, "csv"))))
+    assert "not-known" in {r["stance"] for r in rows}
+    assert {r["relation"] for r in rows} <= {DIFFER, AGREE, SILENT, NOT_COMPARABLE}
+
+
+def test_differing_rows_are_marked_in_table_markdown_and_csv(fixture_comparison) -> None:
+    differing = [row for row in fixture_comparison.rows if row.differ]
+    assert differing, "the fixtures must differ somewhere"
+    table = render_comparison(fixture_comparison, "table", width=160)
+    assert table.count("DIFFER") == len(differing)
+    markdown = render_comparison(fixture_comparison, "markdown")
+    assert markdown.count("<br>*DIFFER*") == len(differing)
+    rows = list(csv.DictReader(io.StringIO(render_comparison(fixture_comparison, "csv"))))
+    assert sum(r["relation"] == DIFFER for r in rows) == 2 * len(differing)
 
 
 def test_topic_filter_restricts_rows_in_vocabulary_order(real) -> None:

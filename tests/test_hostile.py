@@ -56,7 +56,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "date-with-time.yaml": ["114:16: sources.0.retrieved: '2026-01-05 10:30:00' is not a date: give a date as YYYY-MM-DD, without a time"],
     "yes-no-stance.yaml": [
-        "56:13: positions.2.stance: Input should be 'affirms', 'conditional', 'denies', 'silent' or 'disputed' (got 'no')"
+        "56:13: positions.2.stance: Input should be 'affirms', 'conditional', 'denies', 'silent', 'disputed' or 'not-known' (got 'no')"
     ],
     # -- structure: the models (and the exported JSON Schema) refuse these --
     "unknown-field.yaml": ["49:5: positions.0.sumary: unknown field 'sumary' (did you mean 'summary'?)"],

@@ -57,6 +57,11 @@ FILLED = {
     "retrieved": "2026-01-05",
     "last_verified": "2026-06-01",
     "verified_against": "demo-official",
+    "coverage": "not-recorded",
+    "counted": "parties",
+    "known_total": 12,
+    "as_of": "2025-01-01",
+    "source": "demo-official",
 }
 
 
