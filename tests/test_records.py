@@ -79,3 +79,10 @@ def test_last_verified_dates_are_not_in_the_future() -> None:
     today = dt.date.today()
     for record in DATASET.records.values():
         assert dt.date.fromisoformat(record.last_verified) <= today
+
+
+@pytest.mark.parametrize("record_id", RECORDS)
+def test_every_position_has_a_one_line_gist(record_id: str) -> None:
+    """Matrices and overviews show the gist; the model caps its length, this asks that ours give one."""
+    missing = [p.topic for p in DATASET.records[record_id].positions if not p.gist]
+    assert missing == [], f"{record_id}: no gist on {missing}"
