@@ -13,7 +13,10 @@ from typing import Any
 
 # Each pattern, and what to write instead.
 PROCESS_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bstored (?:cop(?:y|ies)|texts?|versions?|excerpts?|pages?|sources?|parts?|here)\b|\b(?:in the|not) stored\b", re.I), "name the source itself"),
+    (
+        re.compile(r"\bstored (?:cop(?:y|ies)|texts?|versions?|excerpts?|pages?|sources?|parts?|here)\b|\b(?:in the|not) stored\b", re.I),
+        "name the source itself",
+    ),
     (re.compile(r"\bseed (?:set|files?|articles?)\b", re.I), "name the publisher or report"),
     (
         re.compile(r"\b(?:section|article|paragraph) (?:number )?unconfirmed\b|\bUNCONFIRMED\b", re.I),
