@@ -1,0 +1,150 @@
+"""Outputs say exactly what the data supports: list coverage, the participation checks, and the
+check that keeps words about our files (not the law) out of record text."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from space_frameworks.cli import app
+
+BAD = Path(__file__).parent / "bad"
+GOOD = BAD / "good" / "demo.yaml"
+PARTIES = """  - date: 2020-07-01
+    event: ratified
+    party: Alphaland
+    description: Ratified.
+    sources: [demo-official]
+  - date: 2020-08-01
+    event: signed
+    party: Betaland
+    description: Signed.
+    sources: [demo-official]
+  - date: 2021-05-01
+    event: acceded
+    party: Gammaland
+    description: Acceded.
+    sources: [demo-official]
+"""
+NOT_RECORDED = "participation:\n  coverage: not-recorded\n  counted: parties\n"
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(BAD / "seeds", tmp_path / "seeds")
+    (tmp_path / "frameworks").mkdir()
+    shutil.copy(GOOD, tmp_path / "frameworks" / "demo.yaml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FRAMEWORKS_ROOT", str(tmp_path))
+    return tmp_path
+
+
+def cli(*args: str) -> object:
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def write_demo(root: Path, participation: str, parties: str = PARTIES, **replace: str) -> None:
+    """The corpus' good record with party events and a participation block of our choosing."""
+    text = GOOD.read_text(encoding="utf-8").replace(NOT_RECORDED, "")
+    text = text.replace("provisions:\n  - id: art_1\n", parties + "provisions:\n  - id: art_1\n", 1)
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    (root / "frameworks" / "demo.yaml").write_text(text + participation, encoding="utf-8")
+
+
+def test_a_list_complete_as_of_a_date_says_so_with_its_source(root: Path) -> None:
+    block = "participation:\n  coverage: complete\n  counted: parties\n  known_total: 2\n  as_of: 2022-01-01\n  source: demo-official\n"
+    write_demo(root, block)
+    assert cli("validate", "--strict").stdout == "1 file, 0 errors\n"
+    out = cli("signatories", "demo").stdout
+    assert out.rstrip().endswith("2 parties, 1 signatories that have not ratified: complete list as of 1 Jan 2022 (Demo Assembly)")
+    # Before the list's date the count is the list's, after it later acts may be missing.
+    early = cli("signatories", "demo", "--as-of", "2020-12-31").stdout
+    assert early.rstrip().endswith(
+        "1 parties, 1 signatories that have not ratified by 2020-12-31: complete list as of 1 Jan 2022 (Demo Assembly)"
+    )
+    late = cli("signatories", "demo", "--as-of", "2024-01-01").stdout
+    assert "the list is complete only to 1 Jan 2022 (Demo Assembly): later acts may be missing" in late
+
+
+def test_a_partial_list_gives_the_known_total(root: Path) -> None:
+    block = "participation:\n  coverage: partial\n  counted: signatories\n  known_total: 60\n  as_of: '2026-01'\n  source: demo-official\n"
+    write_demo(root, block)
+    assert cli("validate", "--strict").stdout == "1 file, 0 errors\n"
+    out = cli("signatories", "demo").stdout
+    assert out.rstrip().endswith("3 signatories recorded, of 60 signatories known as of Jan 2026 (Demo Assembly): the list is partial")
+    assert "participating" not in out
+
+
+def test_a_list_not_recorded_gives_the_declared_count_never_a_bare_zero(root: Path) -> None:
+    block = (
+        "participation:\n  coverage: not-recorded\n  counted: parties\n  known_total: 115\n  as_of: 2025-01-01\n  source: demo-official\n"
+    )
+    write_demo(root, block, parties="")
+    out = cli("signatories", "demo").stdout
+    assert out.rstrip().endswith("List of parties not recorded: 115 parties as of 1 Jan 2025 (Demo Assembly)")
+    assert "0 parties" not in out and "participating" not in out
+    write_demo(root, NOT_RECORDED, parties="")
+    assert cli("signatories", "demo").stdout.rstrip().endswith("List of parties not recorded; the count is not verified")
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ("", "(file): say how complete the party/signatory list is: add participation"),
+        (
+            "participation:\n  coverage: complete\n  counted: parties\n  known_total: 5\n  as_of: 2022-01-01\n  source: demo-official\n",
+            "participation.known_total: coverage complete, but the list holds 2 by 2022-01-01, not 5",
+        ),
+        (
+            "participation:\n  coverage: partial\n  counted: signatories\n  known_total: 3\n  as_of: 2022-01-01\n  source: demo-official\n",
+            "participation.coverage: the list holds 3 by 2022-01-01, as many as known_total 3: is it complete?",
+        ),
+        ("participation:\n  coverage: partial\n  counted: parties\n", "participation: coverage partial needs known_total"),
+        (
+            "participation:\n  coverage: not-recorded\n  counted: parties\n  known_total: 9\n  as_of: 2022-01-01\n  source: nobody\n",
+            "participation.source: unknown source 'nobody'",
+        ),
+    ],
+)
+def test_participation_must_agree_with_the_list(root: Path, block: str, message: str) -> None:
+    write_demo(root, block)
+    result = cli("validate")
+    assert result.exit_code == 1
+    assert any(message in line for line in result.stdout.splitlines()), result.stdout
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["Read in a stored copy of the page.", "as in the stored text", "not named in the seed set", "section number unconfirmed"],
+)
+def test_words_about_our_files_are_a_strict_error_in_records(root: Path, words: str) -> None:
+    write_demo(root, NOT_RECORDED, parties="", **{"description: Adopted by the Demo Assembly.": f"description: {words}"})
+    text = (root / "frameworks" / "demo.yaml").read_text(encoding="utf-8")
+    assert cli("validate").stdout == "1 file, 0 errors\n"  # a warning: drafts still compare
+    strict = cli("validate", "--strict")
+    assert strict.exit_code == 1
+    [line] = [line for line in strict.stdout.splitlines() if "speaks of our files" in line]
+    assert line.startswith(f"frameworks/demo.yaml:{text[: text.index(words)].count(chr(10)) + 1}:") and "status.0.description" in line
+
+
+def test_words_about_our_files_are_flagged_in_press_reports_too(root: Path) -> None:
+    articles = root / "seeds" / "articles.yaml"
+    text = articles.read_text(encoding="utf-8")
+    outlet = text.split("outlet: ", 1)[1].split("\n", 1)[0]
+    articles.write_text(text.replace(f"outlet: {outlet}", "outlet: A broadcaster (not named in the seed set)", 1), encoding="utf-8")
+    strict = cli("validate", "--strict")
+    assert strict.exit_code == 1
+    assert any(line.startswith("seeds/articles.yaml:") and "'seed set'" in line for line in strict.stdout.splitlines())
+    assert cli("list").exit_code == 0  # a warning never stops the data commands
+
+
+def test_the_real_lists_state_their_coverage(run) -> None:
+    for record in ("ost", "artemis-accords", "moon-agreement", "liability-convention", "registration-convention"):
+        footer = run("signatories", record).stdout.rstrip().splitlines()[-1]
+        assert "participating" not in footer
+        assert any(word in footer for word in ("complete list as of", "the list is partial", "not recorded")), footer
