@@ -96,6 +96,12 @@ class Cell:
         return tuple(q.label for q in self.quotes)
 
     @property
+    def cited(self) -> str:
+        """'Article II; Sec. 1 (third-party reproduction)': the pinpoints as a reader cites them, with
+        the words verified only in a third-party reproduction or press report marked."""
+        return "; ".join(f"{q.label} (third-party reproduction)" if q.secondary and q.ref.count("/") == 0 else q.label for q in self.quotes)
+
+    @property
     def rests_on_secondary(self) -> bool:
         """True when nothing the cell cites is verified in an official text."""
         official = [q for q in self.quotes if not q.secondary]

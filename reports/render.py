@@ -52,7 +52,7 @@ def subtitle(comparison: Comparison) -> str:
 def _cell_text(cell: Cell, width: int, colour: bool, quotes: bool) -> str:
     lines = [colour_stance(cell.stance, colour), wrap(cell.summary, width)]
     if cell.pinpoints:
-        lines.append(wrap("[" + "; ".join(cell.pinpoints) + "]", width))
+        lines.append(wrap("[" + cell.cited + "]", width))
     if quotes:
         for quote in cell.quotes:
             lines.append(wrap(f"{quote.label}: “{quote.text}”", width))
@@ -122,7 +122,7 @@ def comparison_to_markdown(comparison: Comparison, *, quotes: bool = False) -> s
         for cell in row.cells:
             text = f"**{stance_words(cell.stance)}**<br>{escape_markdown(cell.summary)}"
             if cell.pinpoints:
-                text += f"<br>*{escape_markdown('; '.join(cell.pinpoints))}*"
+                text += f"<br>*{escape_markdown(cell.cited)}*"
             cells.append(text)
         lines.append("| " + " | ".join(cells) + " |")
     if quotes:
