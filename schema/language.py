@@ -8,6 +8,7 @@ PDF handed to a ministry included. How a claim is supported belongs in structure
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,3 +43,25 @@ def process_words(data: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[
             if match := pattern.search(data):
                 yield loc, f"'{match.group(0)}' speaks of our files, not the law: {instead} (readers see this text)"
                 break
+
+
+def control_characters(data: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[tuple[int | str, ...], str]]:
+    """(location, message) for every value holding a character a terminal would act on rather than show:
+    C0/C1 controls (escape sequences, bells, carriage returns) and bidirectional overrides. YAML's
+    double-quoted escapes ("\\e", "\\a") let them in past the parser."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from control_characters(key, (*loc, key)) if isinstance(key, str) else iter(())
+            yield from control_characters(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from control_characters(value, (*loc, index))
+    elif isinstance(data, str):
+        for char in data:
+            if char not in "\n\t" and (unicodedata.category(char) == "Cc" or char in _BIDI):
+                yield loc, f"control character U+{ord(char):04X} in the text: remove it (terminals act on it)"
+                return
+
+
+# Bidirectional embedding, override and isolate characters: they reorder what a reader sees.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
