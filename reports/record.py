@@ -12,6 +12,7 @@ from ..schema.models import Record, Source
 from .comparison import Cell, Comparison, event_words, stance_words
 from .render import comparison_to_csv
 from .style import escape_markdown, wrap
+from .timeline import participation_line
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,9 @@ def render_record(report: RecordReport, output_format: str, width: int = 100) ->
     if output_format == "html":
         from .html import render
 
-        return render("record.html.j2", r=report.record, report=report, column=report.comparison.columns[0])
+        return render(
+            "record.html.j2", r=report.record, report=report, column=report.comparison.columns[0], parties=participation_line(report.record)
+        )
     if output_format == "markdown":
         return _markdown(report)
     return _text(report, width)
@@ -51,6 +54,7 @@ def _text(report: RecordReport, width: int) -> str:
         ("Jurisdiction", r.jurisdiction),
         ("Issuer", r.issuer),
         ("Status", column.status),
+        ("Parties", participation_line(r) or ""),
         ("Aliases", ", ".join(r.aliases)),
         ("Identifiers", "; ".join(r.identifiers)),
         ("Text", f"seeds/texts/{r.text}.txt" if r.text else "none (positions rest on statements and reports)"),
@@ -108,6 +112,7 @@ def _markdown(report: RecordReport) -> str:
         f"- **Kind:** {e(r.kind.value)} · **Legal force:** {e(r.legal_force.value)} · **Jurisdiction:** {e(r.jurisdiction)}",
         f"- **Issuer:** {e(r.issuer)}",
         f"- **Status:** {e(column.status)}",
+        *([f"- **Parties:** {e(line)}"] if (line := participation_line(r)) else []),
         f"- **Aliases:** {e(', '.join(r.aliases)) or '—'}",
         f"- **Identifiers:** {e('; '.join(r.identifiers)) or '—'}",
         f"- **Last verified:** {r.last_verified} against {e(', '.join(r.verified_against))}",

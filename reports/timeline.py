@@ -59,6 +59,14 @@ def signatories(record: Record, as_of: dt.date | None = None) -> Listing:
     )
 
 
+def participation_line(record: Record, as_of: dt.date | None = None) -> str | None:
+    """The coverage line of `signatories` for a record States join (or that lists party acts); None otherwise."""
+    acts = [(e.party, e.event.value, e.date) for e in record.status if e.party and e.event.value in _ACTS]
+    if not acts and record.participation is None and record.kind not in JOINED_KINDS:
+        return None
+    return coverage_line(record, list(participants(acts, as_of).values()), as_of)
+
+
 def coverage_line(record: Record, standing: list[str], as_of: dt.date | None = None) -> str:
     """What the list holds and how complete it is, in words a reader can cite: '17 signatories
     recorded of 60 known as of 26 Jan 2026 (NASA): the list is partial', 'Party list not recorded:

@@ -148,3 +148,10 @@ def test_the_real_lists_state_their_coverage(run) -> None:
         footer = run("signatories", record).stdout.rstrip().splitlines()[-1]
         assert "participating" not in footer
         assert any(word in footer for word in ("complete list as of", "the list is partial", "not recorded")), footer
+
+
+def test_show_gives_the_list_coverage_of_instruments_states_join(run) -> None:
+    moon = run("show", "moon-agreement").stdout
+    assert "Parties: " in moon and "complete list as of" in moon.replace("\n", " ")
+    assert "Parties: " in run("show", "moon-agreement", "--format", "markdown").stdout
+    assert "Parties: " not in run("show", "lux-2017").stdout  # a statute has no parties
