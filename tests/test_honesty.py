@@ -153,5 +153,5 @@ def test_the_real_lists_state_their_coverage(run) -> None:
 def test_show_gives_the_list_coverage_of_instruments_states_join(run) -> None:
     moon = run("show", "moon-agreement").stdout
     assert "Parties: " in moon and "complete list as of" in moon.replace("\n", " ")
-    assert "Parties: " in run("show", "moon-agreement", "--format", "markdown").stdout
+    assert "**Parties:** " in run("show", "moon-agreement", "--format", "markdown").stdout
     assert "Parties: " not in run("show", "lux-2017").stdout  # a statute has no parties
