@@ -74,11 +74,11 @@ def coverage_line(record: Record, standing: list[str], as_of: dt.date | None = N
     1 withdrawn: complete list as of 1 Jan 2026 (United Nations Treaty Collection)'."""
     parties, signed, withdrawn = (standing.count(s) for s in ("party", "signatory", "withdrawn"))
     cover = record.participation
-    counts = [f"{parties} parties" if parties or not signed else ""]
+    counts = [_count(parties, "party", "parties") if parties or not signed else ""]
     if signed:
-        counts.append(f"{signed} signatories that have not ratified" if parties else f"{signed} signatories")
+        counts.append(_count(signed, "signatory", "signatories") + ((" that has" if signed == 1 else " that have") + " not ratified" if parties else ""))
     if cover is not None and cover.counted == Counted.signatories:
-        counts = [f"{parties + signed} signatories"]
+        counts = [_count(parties + signed, "signatory", "signatories")]
     if withdrawn:
         counts.append(f"{withdrawn} withdrawn")
     held = ", ".join(c for c in counts if c)
@@ -102,3 +102,7 @@ def coverage_line(record: Record, standing: list[str], as_of: dt.date | None = N
             return f"{held} recorded{by}; the list is complete only to {format_date(cover.as_of)} ({source}): later acts may be missing"
         return f"{held}{by}: complete list {since}"
     return f"{held} recorded{by}, of {cover.known_total} {cover.counted.value} known {since}: the list is partial"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
