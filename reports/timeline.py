@@ -76,7 +76,8 @@ def coverage_line(record: Record, standing: list[str], as_of: dt.date | None = N
     cover = record.participation
     counts = [_count(parties, "party", "parties") if parties or not signed else ""]
     if signed:
-        counts.append(_count(signed, "signatory", "signatories") + ((" that has" if signed == 1 else " that have") + " not ratified" if parties else ""))
+        unratified = (" that has" if signed == 1 else " that have") + " not ratified" if parties else ""
+        counts.append(_count(signed, "signatory", "signatories") + unratified)
     if cover is not None and cover.counted == Counted.signatories:
         counts = [_count(parties + signed, "signatory", "signatories")]
     if withdrawn:
