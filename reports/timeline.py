@@ -101,7 +101,8 @@ def coverage_line(record: Record, standing: list[str], as_of: dt.date | None = N
     if cover.coverage == Coverage.complete:
         if as_of is not None and last_day(cover.as_of) < as_of:
             return f"{held} recorded{by}; the list is complete only to {format_date(cover.as_of)} ({source}): later acts may be missing"
-        return f"{held}{by}: complete list {since}"
+        later = "; acts after that date are not recorded" if as_of is None and last_day(cover.as_of) < dt.date.today() else ""
+        return f"{held}{by}: complete list {since}{later}"
     return f"{held} recorded{by}, of {cover.known_total} {cover.counted.value} known {since}: the list is partial"
 
 

@@ -65,7 +65,10 @@ def test_signatories_per_year() -> None:
 
 
 def test_the_coverage_line_names_the_count_its_date_and_source() -> None:
-    assert signatories(ARTEMIS).footer == "61 signatories: complete list as of 26 Jan 2026 (Starlust, reporting a NASA release)"
+    assert (
+        signatories(ARTEMIS).footer
+        == "61 signatories: complete list as of 26 Jan 2026 (Starlust, reporting a NASA release); acts after that date are not recorded"
+    )
     later = signatories(ARTEMIS, dt.date(2026, 11, 30)).footer
     assert "complete only to 26 Jan 2026" in later and "later acts may be missing" in later
     assert ARTEMIS.participation is not None and ARTEMIS.participation.known_total == 61

@@ -61,7 +61,9 @@ def test_a_list_complete_as_of_a_date_says_so_with_its_source(root: Path) -> Non
     write_demo(root, block)
     assert cli("validate", "--strict").stdout == "1 file, 0 errors\n"
     out = cli("signatories", "demo").stdout
-    assert out.rstrip().endswith("2 parties, 1 signatory that has not ratified: complete list as of 1 Jan 2022 (Demo Assembly)")
+    assert out.rstrip().endswith(
+        "2 parties, 1 signatory that has not ratified: complete list as of 1 Jan 2022 (Demo Assembly); acts after that date are not recorded"
+    )
     # Before the list's date the count is the list's, after it later acts may be missing.
     early = cli("signatories", "demo", "--as-of", "2020-12-31").stdout
     assert early.rstrip().endswith(
