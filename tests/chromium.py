@@ -27,7 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser")
+# Debian names it chromium, Ubuntu chromium-browser; GitHub's runners also carry Google Chrome.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # The flags this machine (and CI) needs: no sandbox as root, no GPU, and nothing that phones home.
 FLAGS = (
     "--headless",
