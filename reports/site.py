@@ -28,14 +28,17 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from .. import __version__
 from ..schema.dates import date_key, format_date
 from ..schema.models import JOINED_KINDS, Kind, Record
 from ..schema.records import Dataset, UnknownFramework
-from .comparison import _COMPARABLE, HEADLINE_ORDER, NOT_YET, UNRECORDED, Comparison, build_comparison, event_words, stance_words
+from .comparison import _COMPARABLE, HEADLINE_ORDER, NOT_YET, UNRECORDED, Cell, Comparison, build_comparison, event_words, stance_words
 from .html import TEMPLATES, environment
 from .listing import Listing
 from .render import heading, subtitle
@@ -161,19 +164,42 @@ def compare_data(dataset: Dataset, overview: Comparison) -> dict[str, Any]:
     }
 
 
+@cache
+def badge(stance: str) -> Markup:
+    """A stance as a badge: the reader's word in a box coloured by stance (never colour alone)."""
+    return Markup(f'<span class="stance s-{escape(stance.replace(" ", "-"))}">{escape(stance_words(stance))}</span>')
+
+
+@cache
+def site_environment() -> Any:
+    """reports/html.py's environment (autoescape on) with the site's `badge` filter."""
+    env = environment().overlay()
+    env.filters["badge"] = badge
+    return env
+
+
 def site_files(dataset: Dataset) -> Iterator[tuple[str, bytes]]:
     """Every file of the site as (relative path, bytes), page by page, so a build can stream."""
-    env = environment()
+    env = site_environment()
     ids = ordered_ids(dataset)
     overview = build_comparison(dataset, ids)
     names = {c.id: c.short_title for c in overview.columns}
     pairs = featured_pairs(dataset)
-    common = {"as_of": as_of(dataset), "version": __version__, "names": names, "words": stance_words}
+    common = {"as_of": as_of(dataset), "version": __version__, "names": names}
     lists = {i: signatories(dataset.records[i]) for i in ids}
+    macros = env.get_template("site/macros.html.j2").module
+    bodies: dict[tuple[str, str, str], Any] = {}
+
+    def body(cell: Cell, root: str) -> Any:
+        # A position is shown on its framework's page, its topic's page and in pairs: laid out once.
+        key = (cell.framework, cell.topic, root)
+        if key not in bodies:
+            bodies[key] = macros.cell_body(cell, root)
+        return bodies[key]
 
     def page(path: str, template: str, **context: Any) -> tuple[str, bytes]:
         depth = path.count("/")
-        html = env.get_template(f"site/{template}").render(root="../" * depth, path=path, **common, **context)
+        html = env.get_template(f"site/{template}").render(root="../" * depth, path=path, body=body, **common, **context)
         return path, html.encode("utf-8")
 
     yield page(
@@ -187,14 +213,13 @@ def site_files(dataset: Dataset) -> Iterator[tuple[str, bytes]]:
     )
     for index, record_id in enumerate(ids):
         record = dataset.records[record_id]
-        report = build_comparison(dataset, [record_id])
         listing = lists[record_id]
         yield page(
             f"frameworks/{record_id}/index.html",
             "framework.html.j2",
             r=record,
-            c=report,
-            column=report.columns[0],
+            positions=[(row, row.cells[index]) for row in overview.rows],
+            column=overview.columns[index],
             events=[(format_date(e.date), event_words(e.event), e) for e in record.status],
             listing=listing if has_list(record, listing) else None,
             pairs=[p for p in pairs if record_id in p],
