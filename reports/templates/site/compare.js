@@ -80,7 +80,7 @@
       tr.appendChild(th);
       frameworks.forEach(function (f) {
         var cell = f.cells[t];
-        var td = el("td", { "class": "gist" });
+        var td = el("td", { "class": "text" });
         var link = el("a", { "class": "cell", href: root + "frameworks/" + f.id + "/#" + topic.id });
         link.appendChild(badge(cell[0], data));
         td.appendChild(link);
