@@ -36,9 +36,9 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..schema.dates import date_key, format_date
-from ..schema.models import JOINED_KINDS, Kind, Record
+from ..schema.models import JOINED_KINDS, SUBSTANTIVE_STANCES, Kind, Record, Stance
 from ..schema.records import Dataset, UnknownFramework
-from .comparison import _COMPARABLE, HEADLINE_ORDER, NOT_YET, UNRECORDED, Cell, Comparison, build_comparison, event_words, stance_words
+from .comparison import HEADLINE_ORDER, NOT_YET, UNRECORDED, Cell, Comparison, build_comparison, event_words, stance_words
 from .html import TEMPLATES, environment
 from .listing import Listing
 from .render import heading, subtitle
@@ -142,9 +142,10 @@ def compare_data(dataset: Dataset, overview: Comparison) -> dict[str, Any]:
     return {
         "format": COMPARE_FORMAT,
         "as_of": as_of(dataset),
-        # Row.relation's rule, stated once here so the browser counts exactly as the tool does.
-        "comparable": sorted(_COMPARABLE),
-        "silent": "silent",
+        # The stances Row.relation compares (the substantive ones and silent); the browser test
+        # checks that compare.js counts exactly as the tool does.
+        "comparable": sorted({s.value for s in SUBSTANTIVE_STANCES} | {Stance.silent.value}),
+        "silent": Stance.silent.value,
         "order": list(HEADLINE_ORDER),
         "words": {stance: stance_words(stance) for stance in sorted({c.stance for r in overview.rows for c in r.cells})},
         "topics": [{"id": row.topic, "label": row.label} for row in overview.rows],

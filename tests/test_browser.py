@@ -234,7 +234,11 @@ def test_pages_fit_a_phone_screen(page: Browser, base_url: str, dataset: Dataset
 
 def axe_source() -> Path | None:
     """axe-core's script, where npm installed it (or AXE_CORE_JS points)."""
-    candidates = [os.environ.get("AXE_CORE_JS", ""), REPO / "node_modules" / "axe-core" / "axe.min.js"]
+    candidates = [os.environ.get("AXE_CORE_JS", "")]
+    candidates += [
+        folder / "axe-core" / "axe.min.js"
+        for folder in (REPO / "node_modules", Path("/usr/local/lib/node_modules"), Path("/usr/lib/node_modules"))
+    ]
     return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
 
 
