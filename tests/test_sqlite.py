@@ -145,3 +145,25 @@ def test_a_failed_export_leaves_the_old_file(fixture_root: Path, tmp_path: Path,
         write_sqlite(load_dataset(fixture_root), path)
     assert path.read_bytes() == b"old"
     assert [p.name for p in path.parent.iterdir()] == ["f.db"]
+
+
+def test_datasette_finds_the_search_indexes(database: Path, dataset: Dataset) -> None:
+    """Datasette is an optional extra (pip install -e ".[datasette]"): checked where it is installed."""
+    pytest.importorskip("datasette")
+    import asyncio
+
+    from datasette.app import Datasette
+
+    summary = next(iter(dataset.records.values())).positions[0].summary
+    word = max(("".join(c for c in w if c.isalnum()) for w in summary.split()), key=len)
+
+    async def look() -> tuple[dict, list]:
+        ds = Datasette([str(database)])
+        tables = (await ds.client.get(f"/{database.stem}.json")).json()["tables"]
+        found = (await ds.client.get(f"/{database.stem}/positions.json?_search={word}&_shape=array")).json()
+        return {t["name"]: t.get("fts_table") for t in tables}, found
+
+    tables, found = asyncio.run(look())
+    assert tables["positions"] == "positions_fts"
+    assert tables["provisions"] == "provisions_fts"
+    assert found and all("stance" in row for row in found)
