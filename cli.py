@@ -283,11 +283,14 @@ def signatories(
 class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
+    sqlite = "sqlite"
 
 
 @app.command()
 def export(
-    output_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="json (records) or csv (positions).")] = ExportFormat.json,
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="json (records), csv (positions) or sqlite (a database; needs -o).")
+    ] = ExportFormat.json,
     output: OutputOption = None,
 ) -> None:
     """The whole dataset, for spreadsheets and other tools."""
@@ -296,11 +299,46 @@ def export(
     from .reports.render import comparison_to_csv
 
     dataset = load()
+    if output_format == ExportFormat.sqlite:
+        export_sqlite(dataset, output)
+        return
     if output_format == ExportFormat.csv:
         text = comparison_to_csv(build_comparison(dataset, list(dataset.records)))
     else:
         text = dataset_to_json(dataset)
     emit(text, output)
+
+
+def export_sqlite(dataset: Dataset, output: Path | None) -> None:
+    """`export --format sqlite -o FILE`: the dataset as an SQLite database (reports.sqlite), written atomically."""
+    from .reports.sqlite import write_sqlite
+
+    if output is None:
+        fail("an SQLite database is a file: give it with -o FILE, e.g. -o frameworks.db")
+    try:
+        counts = write_sqlite(dataset, output)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    typer.echo(
+        f"wrote {output} ({counts['frameworks']} frameworks, {counts['positions']} positions); browse it with: datasette {output}", err=True
+    )
+
+
+@app.command()
+def site(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write the website to (replaced whole, atomically).")],
+) -> None:
+    """Build a static, self-contained website of the whole dataset: overview grid, framework, topic and compare pages."""
+    from .reports.site import SiteError, write_site
+
+    dataset = load()
+    try:
+        result = write_site(dataset, output)
+    except SiteError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write the site to {output}: {exc.strerror or exc}")
+    typer.echo(f"wrote {output}/ ({result.pages} pages, {result.files} files); to look at it: python3 -m http.server -d {output}", err=True)
 
 
 # --- contributor commands: the record schema and new-record templates -----------------------

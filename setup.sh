@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Set up everything `frameworks` needs on a Debian/Ubuntu machine that has only Python:
-#   - the system libraries WeasyPrint needs for PDFs (Pango, HarfBuzz subsetting), installed with
-#     apt-get when missing and we are root (otherwise we say what to install and go on);
+#   - the system libraries WeasyPrint needs for PDFs (Pango, HarfBuzz subsetting), and Chromium, in
+#     which the tests look at the static website (tests/test_browser.py), installed with apt-get when
+#     missing and we are root (otherwise we say what to install and go on);
 #   - a virtualenv in .venv with the project (editable) and its test tools.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
-system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
+system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -22,7 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "setup: missing system packages (PDF output needs them): ${missing[*]}; install them with your package manager" >&2
+    echo "setup: missing system packages (PDF output and the browser tests need them): ${missing[*]}; install them with your package manager" >&2
   fi
 fi
 
