@@ -32,4 +32,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+# axe-core (npm) for the accessibility audit of the website; the tests skip it only where npm is absent.
+if command -v npm >/dev/null 2>&1 && [ ! -f node_modules/axe-core/axe.min.js ]; then
+  npm install --no-save --no-audit --no-fund --silent axe-core@4 >/dev/null 2>&1 \
+    || echo "setup: could not install axe-core with npm: the website's axe audit will be skipped" >&2
+fi
 echo "setup: ready (.venv/bin/frameworks)" >&2
