@@ -125,7 +125,7 @@ def test_c12_us_law_entitles_only_united_states_citizens() -> None:
     assert "citizen" in ownership.summary.lower()
 
 
-@pytest.mark.parametrize("record_id", ["ost", "moon-agreement", "artemis-accords", "lux-2017", "us-eo-2020", "russia-2020"])
+@pytest.mark.parametrize("record_id", ["ost", "moon-agreement", "artemis-accords", "lux-2017", "us-eo-2020", "russia"])
 def test_no_record_repeats_a_known_press_error(record_id: str) -> None:
     text = own_words(record(record_id)).lower()
     for wrong in ("never became law", "signed on 13 september", "created in 2022"):

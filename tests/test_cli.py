@@ -11,7 +11,7 @@ import pytest
 
 from conftest import FIXTURES
 
-FIVE = ["ost", "us-eo-2020", "lux-2017", "artemis-accords", "russia-2020"]
+FIVE = ["ost", "us-eo-2020", "lux-2017", "artemis-accords", "russia"]
 
 
 def test_list_shows_the_five_frameworks_of_the_card(run) -> None:

@@ -14,7 +14,7 @@ from space_frameworks.schema.texts import normalise, quote_found, read_source_te
 
 DATASET = load_dataset()
 RECORDS = sorted(DATASET.records)
-CARD = ["ost", "us-eo-2020", "lux-2017", "artemis-accords", "russia-2020"]
+CARD = ["ost", "us-eo-2020", "lux-2017", "artemis-accords", "russia"]
 
 
 def test_every_record_file_loads() -> None:
