@@ -56,9 +56,9 @@ FEATURED_PAIRS = (
     ("ost", "us-eo-2020"),
     ("ost", "artemis-accords"),
     ("ost", "moon-agreement"),
-    ("ost", "russia-2020"),
+    ("ost", "russia"),
     ("us-eo-2020", "lux-2017"),
-    ("artemis-accords", "russia-2020"),
+    ("artemis-accords", "russia"),
     ("lux-2017", "japan-2021"),
 )
 STANCE_MEANINGS = (
