@@ -59,6 +59,7 @@ FEATURED_PAIRS = (
     ("ost", "russia"),
     ("us-eo-2020", "lux-2017"),
     ("artemis-accords", "russia"),
+    ("artemis-accords", "ilrs"),
     ("lux-2017", "japan-2021"),
 )
 STANCE_MEANINGS = (
