@@ -237,5 +237,5 @@ def test_a_wrong_stance_is_reported_on_its_own_line(root: Path, index: int, stan
     data["positions"][index]["stance"] = stance
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
     result = run(Path(root), text.encode(), strict=False)
-    [problem] = [p for p in result.problems if p.field == f"positions.{index}.stance"]
+    [problem] = [p for p in result.problems if p.field == f"positions[{data['positions'][index]['topic']}].stance"]
     assert "stance:" in text.split("\n")[problem.line - 1]
