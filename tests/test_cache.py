@@ -121,3 +121,20 @@ def test_an_unusable_cache_home_means_no_cache_and_no_word(run, fixture_root: Pa
 def test_no_cache_when_turned_off(run, fixture_root: Path, private_cache: Path) -> None:
     run("--root", str(fixture_root), "list", env={"FRAMEWORKS_NO_CACHE": "1"})
     assert not (private_cache / "frameworks").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away takes root")
+def test_a_cache_folder_or_file_owned_by_someone_else_is_never_used(run, fixture_root: Path, private_cache: Path) -> None:
+    first = run("--root", str(fixture_root), "list", "--format", "json").stdout
+    folder = cache_folder(private_cache)
+    index = folder / "index.json"
+    saved = json.loads(index.read_text(encoding="utf-8"))
+    for entry in saved["files"].values():
+        entry["id"] = "planted"
+    index.write_text(json.dumps(saved), encoding="utf-8")
+    os.chown(index, 65534, 65534)
+    assert run("--root", str(fixture_root), "list", "--format", "json").stdout == first
+    os.chown(folder, 65534, 65534)  # the whole folder given away: not used, not written
+    index.unlink()
+    assert run("--root", str(fixture_root), "list", "--format", "json").stdout == first
+    assert not index.exists()
