@@ -32,7 +32,7 @@ import pydantic
 import pydantic_core
 
 from .. import __version__
-from .models import Record
+from .models import Article, Record, Topic
 from .names import NameEntry
 
 SCHEMA_DIR = Path(__file__).resolve().parent
@@ -190,6 +190,7 @@ class RecordCache:
         self.index = index
         self.seen: dict[str, Any] = {}
         self.changed = False
+        self.shared_data: dict[str, Any] | None = None
 
     @classmethod
     def open(cls, root: Path, seeds: Path, today: str) -> RecordCache | None:
@@ -210,15 +211,40 @@ class RecordCache:
             return None
         environment = environment_key(seeds, today)
         index: dict[str, Any] = {}
+        shared = None
         raw = _read_private(folder / "index.json", MAX_INDEX_BYTES)
         if raw is not None:
             try:
                 saved = json.loads(raw)
                 if saved.get("format") == FORMAT and saved.get("environment") == environment and isinstance(saved.get("files"), dict):
                     index = saved["files"]
+                    shared = saved.get("shared") if isinstance(saved.get("shared"), dict) else None
             except (ValueError, AttributeError):
                 pass
-        return cls(folder, environment, index)
+        store = cls(folder, environment, index)
+        store.shared_data = shared
+        return store
+
+    def shared(self) -> tuple[list[Topic], dict[str, Article], int] | None:
+        """The topics, the press reports and how many errors seeds/articles.yaml had, if stored."""
+        data = self.shared_data
+        if data is None:
+            return None
+        try:
+            topics = [Topic.model_validate(item) for item in data["topics"]]
+            articles = [Article.model_validate(item) for item in data["articles"]]
+            return topics, {a.id: a for a in articles}, int(data["article_errors"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def keep_shared(self, topics: list[Topic], articles: dict[str, Article], article_errors: int) -> None:
+        """Remember the topics and press reports (read from YAML this run) for the next runs."""
+        self.shared_data = {
+            "topics": [t.model_dump(mode="json") for t in topics],
+            "articles": [a.model_dump(mode="json") for a in articles.values()],
+            "article_errors": article_errors,
+        }
+        self.changed = True
 
     def key(self, raw: bytes) -> str:
         """The key of a record file with these bytes."""
@@ -265,7 +291,7 @@ class RecordCache:
         """Write the index of the files seen in this run, and forget the records no longer in it."""
         if not self.changed and len(self.seen) == len(self.index):
             return
-        payload = {"format": FORMAT, "environment": self.environment, "files": self.seen}
+        payload = {"format": FORMAT, "environment": self.environment, "files": self.seen, "shared": self.shared_data}
         if not _write_private(self.folder / "index.json", json.dumps(payload).encode("utf-8")):
             return
         try:

@@ -156,6 +156,8 @@ class Dataset:
     others: dict[str, Path] = field(default_factory=dict)
     # Every id and alias of the valid records, mapped to the record's id.
     aliases: dict[str, str] = field(default_factory=dict)
+    # The topic vocabulary when it came with the records from the cache (schema.cache).
+    vocabulary: list[Topic] | None = None
 
     @property
     def seeds(self) -> Path:
@@ -165,7 +167,7 @@ class Dataset:
     @property
     def topics(self) -> list[Topic]:
         """The topic vocabulary, in comparison order."""
-        return load_topics()
+        return self.vocabulary if self.vocabulary is not None else load_topics()
 
     def names(self) -> dict[str, str]:
         """Every id and alias, mapped to its record's id."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -37,7 +38,7 @@ from .recordfile import (
     record_files,
     seeds_dir,
 )
-from .validation import check_file, context_for
+from .validation import check_file
 from .yamlfile import YamlError, read_bytes
 
 __all__ = [
@@ -83,13 +84,29 @@ def load_dataset(
     """
     base, files = locate_records(root, paths)
     seeds = seeds_dir(base)
-    context, problems = context_for(seeds, today)
-    dataset = Dataset(root=base, problems=problems)
-    dataset.articles, _ = load_articles(seeds)
+    today = today or dt.date.today()
+    store = RecordCache.open(base, seeds, today.isoformat()) if cached else None
+    # The topics and press reports: from the cache (no YAML read at all on a warm run), else read.
+    shared = store.shared() if store is not None else None
+    problems: list[Problem] = []
+    if shared is not None:
+        topics, articles, article_errors = shared
+    else:
+        topics = load_topics()
+        articles, problems = load_articles(seeds)
+        article_errors = sum(1 for p in problems if p.severity == "error")
+        if store is not None:
+            store.keep_shared(topics, articles, article_errors)
+    dataset = Dataset(root=base, articles=articles, problems=problems, vocabulary=topics)
     if paths is not None:
         dataset.others = other_names(base, files)
-    store = RecordCache.open(base, seeds, context.today.isoformat()) if cached else None
-    article_errors = sum(1 for p in problems if p.severity == "error")
+    contexts: list[Context] = []  # made on the first file the cache cannot answer for
+
+    def context() -> Context:
+        if not contexts:
+            contexts.append(Context(topics, articles, seeds, today))
+        return contexts[0]
+
     outcomes = [_check(context, store, path, dataset.problems) for path in files]
     dataset.paths = list(files)
     if store is not None:
@@ -97,7 +114,8 @@ def load_dataset(
 
     name_problems = check_names([o.names for o in outcomes if o.names is not None], dataset.others)
     dataset.problems.extend(name_problems)
-    dataset.problems.extend(context.text_problems())
+    if contexts:
+        dataset.problems.extend(contexts[0].text_problems())
     name_errors = Counter(p.path for p in name_problems if p.severity == "error")
     if article_errors:
         dataset.left_out.append(LeftOut(seeds / "articles.yaml", article_errors))
@@ -119,7 +137,7 @@ def load_dataset(
     return dataset
 
 
-def _check(context: Context, store: RecordCache | None, path: Path, problems: list[Problem]) -> _Outcome:
+def _check(context: Callable[[], Context], store: RecordCache | None, path: Path, problems: list[Problem]) -> _Outcome:
     """One file: from the cache when its bytes were checked before, else checked now (its problems
     added to `problems`) and remembered."""
     try:
@@ -130,7 +148,7 @@ def _check(context: Context, store: RecordCache | None, path: Path, problems: li
         entry = store.lookup(raw)
         if entry is not None:
             return _Outcome(path, entry.errors, entry.names(path), key=entry.key)
-    checked = check_file(context, path, raw)
+    checked = check_file(context(), path, raw)
     problems.extend(checked.problems)
     outcome = _Outcome(path, checked.errors, checked.names, record=checked.record)
     if store is not None and raw is not None and store.keep(raw, checked.errors, checked.names, checked.record):

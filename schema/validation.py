@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .checks import Context, check_document
-from .models import Record
+from .models import Article, Record
 from .names import NameEntry, check_names, names_of
 from .problems import Problem
 from .recordfile import load_articles, load_record, load_topics, locate_records, other_names, seeds_dir
@@ -45,10 +45,10 @@ def check_file(context: Context, path: Path, raw: bytes | None = None) -> Checke
     return replace(checked, record=None) if checked.errors else checked
 
 
-def context_for(seeds: Path, today: dt.date | None = None) -> tuple[Context, list[Problem]]:
-    """What records are checked against (topics, press reports, texts, today), and the press reports' problems."""
+def context_for(seeds: Path, today: dt.date | None = None) -> tuple[Context, dict[str, Article], list[Problem]]:
+    """What records are checked against (topics, press reports, texts, today), the press reports, and their problems."""
     articles, problems = load_articles(seeds)
-    return Context(load_topics(), articles, seeds, today or dt.date.today()), problems
+    return Context(load_topics(), articles, seeds, today or dt.date.today()), articles, problems
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def validate(paths: list[Path] | None, root: Path | None = None, *, strict: bool
     recordfile.DataRootError if `root` has no frameworks/ folder.
     """
     base, files = locate_records(root, list(paths) if paths else None)
-    context, problems = context_for(seeds_dir(base), today)
+    context, _, problems = context_for(seeds_dir(base), today)
     names: list[NameEntry] = []
     for path in files:
         checked = check_file(context, path)
