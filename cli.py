@@ -502,9 +502,14 @@ def new_command(
         sys.stdout.write(text)
         typer.echo(f"fill in the {places} values marked TODO, then run: frameworks validate {path}", err=True)
         return
+    from .reports.files import OutputRefused, write_atomically
+
     try:
-        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite a contributor's file
-            handle.write(text)
+        write_atomically(path, text.encode("utf-8"), overwrite=False)  # never over a contributor's file
+    except FileExistsError:
+        fail(f"{path} already exists: edit it, or choose another id")
+    except OutputRefused as exc:
+        fail(f"cannot write {path}: {exc.strerror}")
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}")
     typer.echo(f"wrote {path}: fill in the {places} values marked TODO, then run: frameworks validate {path}", err=True)

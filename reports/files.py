@@ -77,8 +77,20 @@ def check_writable(path: Path) -> None:
         raise OutputRefused(0, f"it is {kind}; give a regular file", str(path))
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over `path` (see the module).
+def _link_new(temporary: Path, target: Path, data: bytes) -> None:
+    """Give the written temporary file the name `target` unless that name exists (FileExistsError)."""
+    try:
+        os.link(temporary, target)  # atomic, and never over an existing file
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: create exclusively, then write
+        with open(target, "xb") as handle:
+            handle.write(data)
+
+
+def write_atomically(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path` (see the module);
+    without `overwrite`, link it to `path` instead, which fails with FileExistsError if `path` exists.
 
     Raises OutputRefused for a path that is not a regular file, OSError for any other failure,
     and leaves nothing behind on failure.
@@ -99,7 +111,10 @@ def write_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        if overwrite:
+            os.replace(temporary, target)
+        else:
+            _link_new(temporary, target, data)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
