@@ -6,8 +6,9 @@ SHA-256 of their bytes, with how many errors each has and its id and aliases; an
 record, its validated data as JSON, read only when a command asks for that record. Everything is
 keyed on content, never on sizes or times: the key of a record file is the hash of its bytes and
 of everything its checks depend on (the package's code and version, the versions of Python,
-pydantic and PyYAML, the topics, the press reports, every text under seeds/texts/, and today's
-date, which decides what is stale or in the future).
+pydantic and PyYAML, the topics, the press reports, every text under seeds/texts/). The one check
+that depends on the day (a last_verified in the future is an error) is answered by noting, for such
+a file, the day to check it again.
 
 Nothing in the cache can run code (JSON only, read back through the pydantic models). The cache
 lives in $XDG_CACHE_HOME/frameworks (else ~/.cache/frameworks), in folders of mode 0700 and files
@@ -19,6 +20,7 @@ says nothing. `validate` never uses it; FRAMEWORKS_NO_CACHE=1 turns it off.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -148,7 +150,7 @@ def _yaml_version() -> str:
     return "unknown"
 
 
-def environment_key(seeds: Path, today: str) -> str:
+def environment_key(seeds: Path) -> str:
     """The hash of everything a record's checks depend on besides the record file itself."""
     digest = hashlib.sha256(FORMAT.encode())
     versions = [
@@ -158,7 +160,7 @@ def environment_key(seeds: Path, today: str) -> str:
         f"pydantic-core {pydantic_core.__version__}",
         f"PyYAML {_yaml_version()}",
     ]
-    digest.update("\n".join([*versions, today]).encode())
+    digest.update("\n".join(versions).encode())
     _digest_files(digest, sorted(p for p in SCHEMA_DIR.iterdir() if p.suffix in (".py", ".yaml")))
     texts = seeds / "texts"
     _digest_files(digest, sorted(texts.glob("*.txt")) if texts.is_dir() else [])
@@ -184,8 +186,9 @@ class CachedEntry:
 class RecordCache:
     """The cache of one records folder (see the module's docstring)."""
 
-    def __init__(self, folder: Path, environment: str, index: dict[str, Any]) -> None:
+    def __init__(self, folder: Path, environment: str, index: dict[str, Any], today: dt.date) -> None:
         self.folder = folder
+        self.today = today
         self.environment = environment
         self.index = index
         self.seen: dict[str, Any] = {}
@@ -193,7 +196,7 @@ class RecordCache:
         self.shared_data: dict[str, Any] | None = None
 
     @classmethod
-    def open(cls, root: Path, seeds: Path, today: str) -> RecordCache | None:
+    def open(cls, root: Path, seeds: Path, today: dt.date) -> RecordCache | None:
         """The cache for the records under `root`, or None when no private folder can be had."""
         home = cache_home()
         if home is None:
@@ -209,7 +212,7 @@ class RecordCache:
         folder = folder / hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
         if not _private_folder(folder, create=True):
             return None
-        environment = environment_key(seeds, today)
+        environment = environment_key(seeds)
         index: dict[str, Any] = {}
         shared = None
         raw = _read_private(folder / "index.json", MAX_INDEX_BYTES)
@@ -221,7 +224,7 @@ class RecordCache:
                     shared = saved.get("shared") if isinstance(saved.get("shared"), dict) else None
             except (ValueError, AttributeError):
                 pass
-        store = cls(folder, environment, index)
+        store = cls(folder, environment, index, today)
         store.shared_data = shared
         return store
 
@@ -256,13 +259,16 @@ class RecordCache:
         data = self.index.get(key)
         try:
             entry = CachedEntry(key, data) if isinstance(data, dict) else None
-        except (KeyError, TypeError, ValueError, IndexError):
+            recheck_on = data.get("recheck_on") if entry is not None else None
+            if recheck_on is not None and dt.date.fromisoformat(recheck_on) <= self.today:
+                entry = None  # its last_verified was in the future then, and no longer is
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             entry = None
         if entry is not None:
             self.seen[key] = data
         return entry
 
-    def keep(self, raw: bytes, errors: int, names: NameEntry | None, record: Record | None) -> bool:
+    def keep(self, raw: bytes, errors: int, names: NameEntry | None, record: Record | None, recheck_on: dt.date | None = None) -> bool:
         """Remember a file just checked; store its record if valid. Whether the record was stored."""
         key = self.key(raw)
         stored = record is not None and _write_private(self.folder / f"{key}.json", record.model_dump_json().encode("utf-8"))
@@ -273,6 +279,7 @@ class RecordCache:
             "id": names.id if names else None,
             "id_at": list(names.id_at) if names else [1, 1],
             "aliases": [[i, a, list(at)] for i, a, at in names.aliases] if names else [],
+            "recheck_on": recheck_on.isoformat() if recheck_on else None,
         }
         self.changed = True
         return stored

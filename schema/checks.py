@@ -317,7 +317,7 @@ def _check_participation(view: _View, sources: set[str]) -> Iterator[Problem]:
     joining = ("signed", "ratified", "acceded", "withdrawal-effective")
     parties = [e for _, e in view.items("status") if isinstance(e.get("party"), str) and e.get("event") in joining]
     if cover is None:
-        if parties or data.get("kind") in JOINED_KINDS:
+        if parties or (isinstance(data.get("kind"), str) and data.get("kind") in JOINED_KINDS):  # a list here: the models say so
             message = "say how complete the party/signatory list is: add participation (coverage, counted, known_total, as_of, source)"
             yield view.at(("participation",) if "participation" in data else (), message)
         return

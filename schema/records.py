@@ -85,7 +85,7 @@ def load_dataset(
     base, files = locate_records(root, paths)
     seeds = seeds_dir(base)
     today = today or dt.date.today()
-    store = RecordCache.open(base, seeds, today.isoformat()) if cached else None
+    store = RecordCache.open(base, seeds, today) if cached else None
     # The topics and press reports: from the cache (no YAML read at all on a warm run), else read.
     shared = store.shared() if store is not None else None
     problems: list[Problem] = []
@@ -151,7 +151,7 @@ def _check(context: Callable[[], Context], store: RecordCache | None, path: Path
     checked = check_file(context(), path, raw)
     problems.extend(checked.problems)
     outcome = _Outcome(path, checked.errors, checked.names, record=checked.record)
-    if store is not None and raw is not None and store.keep(raw, checked.errors, checked.names, checked.record):
+    if store is not None and raw is not None and store.keep(raw, checked.errors, checked.names, checked.record, checked.recheck_on):
         outcome.record, outcome.key = None, store.key(raw)  # read back when asked for: memory stays flat
     return outcome
 

@@ -27,6 +27,8 @@ class Checked:
     record: Record | None
     problems: list[Problem]
     names: NameEntry | None
+    # The day the outcome may change without the file changing: a last_verified still in the future.
+    recheck_on: dt.date | None = None
 
     @property
     def errors(self) -> int:
@@ -38,10 +40,19 @@ def check_file(context: Context, path: Path, raw: bytes | None = None) -> Checke
     """Every problem of one record file except those of names: structure, citations, quotes, texts, dates."""
     record, document, problems = load_record(path, raw)
     names = None
+    recheck_on = None
     if document is not None and isinstance(document.data, dict):
         problems.extend(check_document(context, document))
         names = names_of(document)
-    checked = Checked(path, record, problems, names)
+        verified = document.data.get("last_verified")
+        if isinstance(verified, str) and len(verified) == 10:
+            try:
+                verified = dt.date.fromisoformat(verified)
+            except ValueError:
+                verified = None
+        if isinstance(verified, dt.date) and verified > context.today:
+            recheck_on = verified
+    checked = Checked(path, record, problems, names, recheck_on)
     return replace(checked, record=None) if checked.errors else checked
 
 

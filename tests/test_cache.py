@@ -138,3 +138,18 @@ def test_a_cache_folder_or_file_owned_by_someone_else_is_never_used(run, fixture
     index.unlink()
     assert run("--root", str(fixture_root), "list", "--format", "json").stdout == first
     assert not index.exists()
+
+
+def test_a_verification_date_in_the_future_is_checked_again_when_that_day_comes(fixture_root: Path, private_cache: Path) -> None:
+    import datetime as dt
+
+    path = fixture_root / "frameworks" / "beta.yaml"
+    text = path.read_text(encoding="utf-8")
+    verified = next(line for line in text.splitlines() if line.startswith("last_verified:"))
+    path.write_text(text.replace(verified, "last_verified: 2031-01-01"), encoding="utf-8")
+    before = records.load_dataset(fixture_root, cached=True, today=dt.date(2030, 12, 31))
+    assert list(before.records) == ["alpha"] and [str(p.path.name) for p in before.left_out] == ["beta.yaml"]
+    again = records.load_dataset(fixture_root, cached=True, today=dt.date(2030, 12, 31))
+    assert list(again.records) == ["alpha"]
+    after = records.load_dataset(fixture_root, cached=True, today=dt.date(2031, 1, 1))
+    assert list(after.records) == ["alpha", "beta"]
