@@ -139,11 +139,16 @@ def main_options(
     ctx.obj = Settings(root=root)
 
 
-def fail(message: str, code: ExitStatus = ExitStatus.USAGE) -> NoReturn:
-    """Print a one-line error to stderr and exit."""
+def say(message: str) -> None:
+    """Print one line to stderr, with any control character from a path or a record made visible."""
     from .schema.problems import printable
 
-    typer.echo(f"frameworks: {printable(message)}", err=True)
+    typer.echo(printable(message), err=True)
+
+
+def fail(message: str, code: ExitStatus = ExitStatus.USAGE) -> NoReturn:
+    """Print a one-line error to stderr and exit."""
+    say(f"frameworks: {message}")
     raise typer.Exit(code)
 
 
@@ -184,7 +189,7 @@ def load(ctx: typer.Context) -> Dataset:
     except DataRootError as exc:
         fail(str(exc))
     for left_out in dataset.left_out:
-        typer.echo(f"frameworks: {left_out}", err=True)
+        say(f"frameworks: {left_out}")
     return dataset
 
 
@@ -218,7 +223,7 @@ def emit(text: str, output: Path | None) -> None:
         fail(f"cannot write {output}: {exc.strerror}")
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
-    typer.echo(f"wrote {output}", err=True)
+    say(f"wrote {output}")
 
 
 @app.command(rich_help_panel=CONTRIBUTING, epilog="Example: frameworks validate frameworks/my-id.yaml --strict")
@@ -500,7 +505,7 @@ def new_command(
         fail(str(exc))
     if to_stdout:
         sys.stdout.write(text)
-        typer.echo(f"fill in the {places} values marked TODO, then run: frameworks validate {path}", err=True)
+        say(f"fill in the {places} values marked TODO, then run: frameworks validate {path}")
         return
     from .reports.files import OutputRefused, write_atomically
 
@@ -512,7 +517,7 @@ def new_command(
         fail(f"cannot write {path}: {exc.strerror}")
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}")
-    typer.echo(f"wrote {path}: fill in the {places} values marked TODO, then run: frameworks validate {path}", err=True)
+    say(f"wrote {path}: fill in the {places} values marked TODO, then run: frameworks validate {path}")
 
 
 # --- PDF: the brief and the briefing pack (WeasyPrint is imported only here) ------------------
@@ -530,8 +535,8 @@ def write_pdf(dataset: Dataset, ids: list[str], output: Path, **options: Any) ->
     except OSError as exc:
         fail(f"cannot read {exc.filename}: {exc.strerror or exc}")
     for warning in result.warnings:
-        typer.echo(f"frameworks: warning: {warning}", err=True)
-    typer.echo(f"wrote {output} ({result.pages} pages)", err=True)
+        say(f"frameworks: warning: {warning}")
+    say(f"wrote {output} ({result.pages} pages)")
 
 
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks brief ost us-eo-2020 -o brief.pdf")
@@ -597,7 +602,7 @@ def main() -> None:
 
         if not isinstance(exc, RecordUnavailable):
             raise
-        typer.echo(f"frameworks: {exc}", err=True)
+        say(f"frameworks: {exc}")
         sys.exit(ExitStatus.ERROR)
 
 

@@ -252,3 +252,11 @@ def test_new_with_output_dash_prints_the_template(run, fixture_root: Path) -> No
     result = run("--root", str(fixture_root), "new", "my-id", "--kind", "statute", "-o", "-")
     assert result.exit_code == 0 and result.stdout.startswith("# yaml-language-server: $schema=")
     assert not (fixture_root / "frameworks" / "my-id.yaml").exists()
+
+
+def test_a_left_out_line_shows_control_characters_of_a_file_name_escaped(run, fixture_root: Path) -> None:
+    (fixture_root / "frameworks" / "evil\x1b]0;x\x07.yaml").write_text("id: evil\n", encoding="utf-8")
+    result = run("--root", str(fixture_root), "list")
+    assert result.exit_code == 0
+    [line] = result.stderr.splitlines()
+    assert "\x1b" not in line and "\x07" not in line and "evil\\x1b]0;x\\x07.yaml left out:" in line
