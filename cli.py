@@ -523,6 +523,13 @@ def new_command(
 # --- PDF: the brief and the briefing pack (WeasyPrint is imported only here) ------------------
 
 
+def check_pdf_output(output: Path) -> None:
+    """Exit 2 if `output`'s extension asks for another format than PDF (brief.html would hold a PDF)."""
+    implied = format_of(output)
+    if implied is not None:
+        fail(f"{output}: brief and pack write PDF: name the file .pdf (for {implied.value}, use frameworks compare or show with -o)")
+
+
 def write_pdf(dataset: Dataset, ids: list[str], output: Path, **options: Any) -> None:
     """Render and write the brief or pack (reports.pdf.write_pdf), with the records' YAML attached."""
     from .reports import pdf
@@ -548,6 +555,7 @@ def brief(
     as_of: AsOfOption = None,
 ) -> None:
     """Write a PDF brief comparing frameworks: matrix, topic sections with quotes, timeline, sources."""
+    check_pdf_output(output)
     date = as_of_date(as_of)
     dataset = load(ctx)
     ids = resolve(dataset, frameworks)
@@ -567,6 +575,7 @@ def pack(
     """Write the briefing pack: the brief's parts for every framework (or those named), plus one chapter each."""
     if output is None:
         fail("give the PDF file to write with -o FILE")
+    check_pdf_output(output)
     dataset = load(ctx)
     ids = resolve(dataset, frameworks) if frameworks else list(dataset.records)
     if not ids:
