@@ -1,28 +1,72 @@
 """The `frameworks` command: parse arguments, call schema/ and reports/, print, set the exit code.
 
-Exit codes: 0 success; 1 invalid records (or validation failures); 2 a usage mistake (an unknown
-id, a bad option value, an unwritable output path). No command prints a traceback for a user
-mistake. Heavy modules (WeasyPrint, Jinja2) are imported inside the commands that need them.
+Exit codes (ExitStatus): 0 success; 1 invalid records (validate's findings, or a requested record
+that is invalid); 2 a usage mistake (an unknown id, a bad option value, an output path that cannot
+be written); 130 interrupted. No command prints a traceback for a user mistake. Heavy modules
+(pydantic, WeasyPrint, Jinja2) are imported inside the commands that need them, so --help is fast.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import shutil
+import signal
 import sys
-from enum import StrEnum
+from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer.core
+
+from . import __version__
+from .reports.files import Format, format_of
 
 if TYPE_CHECKING:  # the records layer imports pydantic; commands import it when they run, so --help stays fast
     from .schema.records import Dataset
 
-ROOT_ENV = "FRAMEWORKS_ROOT"  # also read by schema.records.data_root
+ROOT_ENV = "FRAMEWORKS_ROOT"  # also read by schema.recordfile.data_root
+ANALYSIS = "Analysis"
+CONTRIBUTING = "Contributing"
+
+
+class PlainArgument(typer.core.TyperArgument):
+    """An argument whose help shows its metavar (ID...) and not a Python type (<list[str]>)."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
+class SectionedGroup(typer.core.TyperGroup):
+    """Lists analysis commands apart from contributor commands in --help (without rich installed,
+    typer ignores rich_help_panel, so the sections are drawn here from it)."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        for param in getattr(command, "params", []):
+            if type(param) is typer.core.TyperArgument:
+                param.__class__ = PlainArgument
+        return command
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {ANALYSIS: [], CONTRIBUTING: []}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            panel = getattr(command, "rich_help_panel", None) or ANALYSIS
+            sections.setdefault(panel, []).append((name, command.get_short_help_str(limit=formatter.width - 16)))
+        for title, rows in sections.items():
+            if rows:
+                with formatter.section(f"{title} commands"):
+                    formatter.write_dl(rows)
+
 
 app = typer.Typer(
+    cls=SectionedGroup,
     help="Compare the legal frameworks for space resources, point by point, with the exact words of each text.",
     no_args_is_help=True,
     add_completion=False,
@@ -31,122 +75,226 @@ app = typer.Typer(
 )
 
 
-class Format(StrEnum):
-    """The one output option shared by every command that prints data."""
+class ExitStatus(IntEnum):
+    """What the exit code says."""
 
-    table = "table"
-    markdown = "markdown"
-    csv = "csv"
-    json = "json"
-    html = "html"
-
-
-class ValidateFormat(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
+    SUCCESS = 0
+    ERROR = 1  # invalid records
+    USAGE = 2  # a usage mistake
+    CTRL_C = 130  # interrupted (SIGINT)
 
 
+@dataclass(frozen=True)
 class Settings:
+    """What the main options set for every command (built in the callback, kept in the click context)."""
+
     root: Path | None = None
 
 
+def settings(ctx: typer.Context) -> Settings:
+    """The settings of this run."""
+    return ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+
+
+DATA_FORMATS = (Format.table, Format.markdown, Format.csv, Format.json, Format.html)
+
 RootOption = Annotated[
     Path | None,
-    typer.Option("--root", envvar=ROOT_ENV, help="Folder holding frameworks/ (and seeds/), e.g. a contributor's checkout."),
+    typer.Option("--root", envvar=ROOT_ENV, metavar="DIR", help="Folder holding frameworks/ (and seeds/), e.g. a contributor's checkout."),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", help="table, markdown, csv, json or html (default: from -o FILE's extension, else table)."
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout; .json .csv .md .html .txt pick the format."
+    ),
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="Answer as of DATE (YYYY-MM-DD), from the dated status events.")
+]
+TopicOption = Annotated[
+    list[str] | None, typer.Option("--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable; see frameworks topics).")
+]
+
+
+def show_version(value: bool) -> None:
+    """--version: print the version and stop."""
+    if value:
+        typer.echo(f"frameworks {__version__}")
+        raise typer.Exit(ExitStatus.SUCCESS)
 
 
 @app.callback()
-def main_options(root: RootOption = None) -> None:
+def main_options(
+    ctx: typer.Context,
+    root: RootOption = None,
+    version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
     """Compare the legal frameworks for space resources."""
-    Settings.root = root
+    ctx.obj = Settings(root=root)
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
+def say(message: str) -> None:
+    """Print one line to stderr, with any control character from a path or a record made visible."""
+    from .schema.problems import printable
+
+    typer.echo(printable(message), err=True)
+
+
+def fail(message: str, code: ExitStatus = ExitStatus.USAGE) -> NoReturn:
     """Print a one-line error to stderr and exit."""
-    typer.echo(f"frameworks: {message}", err=True)
+    say(f"frameworks: {message}")
     raise typer.Exit(code)
 
 
-def load() -> Dataset:
-    """The records in use; exits 1 (with every problem) if any record is invalid."""
-    from .schema.cache import load_dataset_cached
-    from .schema.records import DataRootError
+def choose_format(given: str | None, output: Path | None, allowed: tuple[Format, ...] = DATA_FORMATS) -> Format:
+    """The output format: --format, else what -o FILE's extension asks for, else the first allowed.
+
+    Exits 2 for an unknown format (with the closest), a PDF (pointing to brief), a format this
+    command does not write, or a --format that contradicts the file's extension.
+    """
+    names = [f.value for f in allowed]
+    implied = format_of(output)
+    if output is not None and output.suffix.lower() == ".pdf":
+        fail(f"{output}: PDF is written by: frameworks brief ID ID -o FILE.pdf (or frameworks pack -o FILE.pdf)")
+    if given is None:
+        if implied is not None and implied not in allowed:
+            fail(f"{output}: this command cannot write {implied.value} (a {output.suffix} file); it writes {', '.join(names)}")
+        return implied or allowed[0]
+    wanted = given.strip().lower()
+    if wanted == "pdf":
+        fail("--format pdf: PDF is written by: frameworks brief ID ID -o FILE.pdf (or frameworks pack -o FILE.pdf)")
+    if wanted not in names:
+        close = difflib.get_close_matches(wanted, names, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        fail(f"--format '{given}': unknown format; {hint}choose one of {', '.join(names)}")
+    chosen = Format(wanted)
+    if implied is not None and implied != chosen:
+        fail(f"--format {chosen.value} contradicts {output} (a {output.suffix} file is {implied.value}): drop --format, or rename the file")
+    return chosen
+
+
+def load(ctx: typer.Context) -> Dataset:
+    """The records in use, loaded as validate checks them; invalid ones are left out, one stderr line each."""
+    from .schema.cache import enabled
+    from .schema.records import DataRootError, load_dataset
 
     try:
-        dataset = load_dataset_cached(Settings.root)
+        dataset = load_dataset(settings(ctx).root, cached=enabled())
     except DataRootError as exc:
         fail(str(exc))
-    errors = [p for p in dataset.problems if p.severity == "error"]
-    if errors:
-        for problem in sorted(errors):
-            typer.echo(str(problem), err=True)
-        fail(f"{len(errors)} problem(s) in the records; run 'frameworks validate' for details", 1)
+    for left_out in dataset.left_out:
+        say(f"frameworks: {left_out}")
     return dataset
 
 
 def resolve(dataset: Dataset, names: list[str]) -> list[str]:
-    """Record ids for the ids or aliases given; exits 2 on an unknown one."""
+    """Record ids for the ids or aliases given; exits 1 on a left-out (invalid) record, 2 on an unknown one."""
+    from .schema.problems import display_path
     from .schema.records import UnknownFramework
 
-    try:
-        return list(dict.fromkeys(dataset.resolve(name).id for name in names))
-    except UnknownFramework as exc:
-        fail(str(exc))
+    ids = []
+    for name in names:
+        try:
+            ids.append(dataset.resolve(name).id)
+        except UnknownFramework as exc:
+            left_out = dataset.left_out_named(name)
+            if left_out is not None:
+                fail(f"'{name}' is left out as invalid: fix {display_path(left_out.path)} first", ExitStatus.ERROR)
+            fail(str(exc))
+    return list(dict.fromkeys(ids))
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Print `text`, or write it atomically to `output`."""
+    """Print `text`, or write it atomically to `output` (the one writer of every output)."""
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    from .reports.files import write_atomically
+    write_file(text.encode("utf-8"), output)
+    say(f"wrote {output}")
+
+
+def write_file(data: bytes, output: Path) -> None:
+    """Write `data` atomically to `output` with reports.files' one writer; a refusal or failure exits 2."""
+    from .reports.files import OutputRefused, write_atomically
 
     try:
-        write_atomically(output, text.encode("utf-8"))
+        write_atomically(output, data)
+    except OutputRefused as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
-    typer.echo(f"wrote {output}", err=True)
 
 
-@app.command()
+@app.command(rich_help_panel=CONTRIBUTING, epilog="Example: frameworks validate frameworks/my-id.yaml --strict")
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Record files or folders (default: the records in use).")] = None,
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(metavar="[FILE...]", help="Record files or folders (default: the records in use).")
+    ] = None,
     output_format: Annotated[
-        ValidateFormat, typer.Option("--format", "-f", help="text, json, or github annotations.")
-    ] = ValidateFormat.text,
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="text, json, or github annotations.")
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Count warnings (stale, missing topics, uncited positions) as errors.")] = False,
 ) -> None:
-    """Check records: structure, ids, citations, verbatim quotes, dates. Exit 0 valid, 1 invalid, 2 usage error."""
+    """Check records: structure, ids, citations, verbatim quotes, the texts' SHA-256, dates. Exit 0 valid, 1 invalid, 2 usage error."""
     from .reports.problems import render_problems
     from .schema.records import DataRootError
     from .schema.validation import validate as run_validation
 
+    chosen = choose_format(output_format, None, (Format.text, Format.json, Format.github))
     for path in paths or []:
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             fail(f"{path}: no such file or folder")
     try:
-        result = run_validation(list(paths) if paths else None, Settings.root, strict=strict)
+        result = run_validation(list(paths) if paths else None, settings(ctx).root, strict=strict)
     except DataRootError as exc:
         fail(str(exc))
-    typer.echo(render_problems(result.problems, result.files, output_format.value), nl=False)
-    raise typer.Exit(0 if result.ok else 1)
+    typer.echo(render_problems(result.problems, result.files, chosen.value), nl=False)
+    raise typer.Exit(ExitStatus.SUCCESS if result.ok else ExitStatus.ERROR)
+
+
+@app.command("text-hash", rich_help_panel=CONTRIBUTING, epilog="Example: frameworks text-hash seeds/texts/ost-1967.txt")
+def text_hash(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Texts under seeds/texts/.")],
+) -> None:
+    """Print the '# body-sha256:' header line of each text (the SHA-256 of its body), and whether the header has it."""
+    from .schema.texts import read_source_text
+
+    for path in files:
+        try:
+            text = read_source_text(path.parent.parent, path.stem) if path.suffix == ".txt" else None
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
+        if text is None:
+            fail(f"{path}: a text is a .txt file under seeds/texts/")
+        state = (
+            "matches its header"
+            if text.recorded_hash == text.actual_hash
+            else ("header has none" if text.recorded_hash is None else "header differs")
+        )
+        typer.echo(f"{path}: # body-sha256: {text.actual_hash}  ({state})")
 
 
 # --- commands that print data: they share --format and --output -----------------------------
 
 
 def as_of_date(value: str | None) -> dt.date | None:
-    """Parse --as-of; exits 2 on a malformed date."""
+    """Parse --as-of; exits 2 on a malformed or impossible date."""
     if value is None:
         return None
+    parts = value.strip().split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        fail(f"--as-of '{value}': give a date as YYYY-MM-DD, e.g. 2020-10-13")
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date(*(int(p) for p in parts))
     except ValueError:
-        fail(f"--as-of {value!r}: give a date as YYYY-MM-DD")
+        fail(f"--as-of '{value}': {value} is not a real date")
 
 
 def terminal_width() -> int:
@@ -159,16 +307,14 @@ def use_colour(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Answer as of this date (YYYY-MM-DD), from the dated status events.")]
-
-
-@app.command("list")
-def list_frameworks(output_format: FormatOption = Format.table, output: OutputOption = None) -> None:
+@app.command("list", rich_help_panel=ANALYSIS, epilog="Example: frameworks list --format csv -o frameworks.csv")
+def list_frameworks(ctx: typer.Context, output_format: FormatOption = None, output: OutputOption = None) -> None:
     """List the frameworks: id, title, kind, legal force, status."""
+    chosen = choose_format(output_format, output)
     from .reports.comparison import framework_status
     from .reports.listing import Listing, render_listing
 
-    dataset = load()
+    dataset = load(ctx)
     rows = tuple(
         (r.id, r.short_title, r.kind.value, r.legal_force.value, framework_status(r, None)[0], ", ".join(r.aliases))
         for r in dataset.records.values()
@@ -181,13 +327,15 @@ def list_frameworks(output_format: FormatOption = Format.table, output: OutputOp
         footer=f"{len(rows)} frameworks (aliases: --format markdown, or frameworks show ID); compare with: frameworks compare ID ID",
         terminal_keys=("id", "short_title", "kind", "legal_force", "status"),
     )
-    emit(render_listing(listing, output_format.value, terminal_width()), output)
+    emit(render_listing(listing, chosen, terminal_width()), output)
 
 
-@app.command()
-def topics(output_format: FormatOption = Format.table, output: OutputOption = None) -> None:
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks topics --format markdown")
+def topics(output_format: FormatOption = None, output: OutputOption = None) -> None:
     """List the topics every framework takes a position on."""
+    chosen = choose_format(output_format, output)
     from .reports.listing import Listing, render_listing
+    from .schema.models import Stance
     from .schema.records import load_topics
 
     vocabulary = load_topics()
@@ -196,44 +344,49 @@ def topics(output_format: FormatOption = Format.table, output: OutputOption = No
         columns=("Id", "Label", "Question"),
         keys=("id", "label", "question"),
         rows=tuple((t.id, t.label, t.question) for t in vocabulary),
-        footer="stances: affirms, conditional, denies, silent, disputed",
+        footer=f"stances: {', '.join(s.value for s in Stance)}",
     )
-    emit(render_listing(listing, output_format.value, terminal_width()), output)
+    emit(render_listing(listing, chosen, terminal_width()), output)
 
 
-@app.command()
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks show eo-13914 --format markdown")
 def show(
-    framework: Annotated[str, typer.Argument(help="Id or alias.")],
-    output_format: FormatOption = Format.table,
+    ctx: typer.Context,
+    framework: Annotated[str, typer.Argument(metavar="ID", help="Id or alias.")],
+    output_format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
     """Show one framework in full: status, positions with quotes, sources, corrections."""
+    chosen = choose_format(output_format, output)
     from .reports.comparison import build_comparison
     from .reports.record import RecordReport, render_record
 
-    dataset = load()
+    dataset = load(ctx)
     [record_id] = resolve(dataset, [framework])
     report = RecordReport(dataset.records[record_id], build_comparison(dataset, [record_id]))
-    emit(render_record(report, output_format.value, terminal_width()), output)
+    emit(render_record(report, chosen, terminal_width()), output)
 
 
-@app.command()
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks compare ost us-eo-2020 lux-2017 --differences --as-of 2020-10-01")
 def compare(
-    frameworks: Annotated[list[str] | None, typer.Argument(help="Ids or aliases of the frameworks to compare.")] = None,
-    topic: Annotated[list[str] | None, typer.Option("--topic", "-t", help="Only this topic (repeatable).")] = None,
+    ctx: typer.Context,
+    frameworks: Annotated[list[str] | None, typer.Argument(metavar="ID...", help="Ids or aliases of the frameworks to compare.")] = None,
+    topic: TopicOption = None,
     all_frameworks: Annotated[bool, typer.Option("--all", help="Compare every framework.")] = False,
     differences: Annotated[bool, typer.Option("--differences", "-d", help="Only the topics where stances differ.")] = False,
     as_of: AsOfOption = None,
     quotes: Annotated[bool, typer.Option("--quotes", "-q", help="Show the verbatim text under each cell.")] = False,
-    output_format: FormatOption = Format.table,
+    output_format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
     """Compare frameworks side by side, one row per topic."""
+    chosen = choose_format(output_format, output)
+    date = as_of_date(as_of)
     from .reports.comparison import build_comparison
     from .reports.render import render_comparison
     from .schema.records import UnknownTopic
 
-    dataset = load()
+    dataset = load(ctx)
     ids = list(dataset.records) if all_frameworks else resolve(dataset, frameworks or [])
     if not ids:
         fail("name at least one framework (see 'frameworks list'), or use --all")
@@ -241,68 +394,76 @@ def compare(
         wanted = dataset.topic_ids(topic)
     except UnknownTopic as exc:
         fail(str(exc))
-    comparison = build_comparison(dataset, ids, topics=wanted, as_of=as_of_date(as_of), differences_only=differences)
-    text = render_comparison(comparison, output_format.value, width=terminal_width(), colour=use_colour(output), quotes=quotes)
+    comparison = build_comparison(dataset, ids, topics=wanted, as_of=date, differences_only=differences)
+    text = render_comparison(comparison, chosen, width=terminal_width(), colour=use_colour(output), quotes=quotes)
     emit(text, output)
 
 
-@app.command()
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks timeline ost artemis-accords --as-of 2021-01-01")
 def timeline(
-    frameworks: Annotated[list[str] | None, typer.Argument(help="Ids or aliases (default: all).")] = None,
+    ctx: typer.Context,
+    frameworks: Annotated[list[str] | None, typer.Argument(metavar="[ID...]", help="Ids or aliases (default: all).")] = None,
     as_of: AsOfOption = None,
-    output_format: FormatOption = Format.table,
+    output_format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
     """The dated events of the chosen frameworks, merged in date order."""
+    chosen = choose_format(output_format, output)
+    date = as_of_date(as_of)
     from .reports.listing import render_listing
     from .reports.timeline import timeline as build_timeline
 
-    dataset = load()
+    dataset = load(ctx)
     ids = resolve(dataset, frameworks) if frameworks else list(dataset.records)
-    listing = build_timeline([dataset.records[i] for i in ids], as_of_date(as_of))
-    emit(render_listing(listing, output_format.value, terminal_width()), output)
+    listing = build_timeline([dataset.records[i] for i in ids], date)
+    emit(render_listing(listing, chosen, terminal_width()), output)
 
 
-@app.command()
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks signatories artemis-accords --as-of 2022-01-01")
 def signatories(
-    framework: Annotated[str, typer.Argument(help="Id or alias.")],
+    ctx: typer.Context,
+    framework: Annotated[str, typer.Argument(metavar="ID", help="Id or alias.")],
     as_of: AsOfOption = None,
-    output_format: FormatOption = Format.table,
+    output_format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
     """The States that had signed, ratified or acceded to a framework (by --as-of)."""
+    chosen = choose_format(output_format, output)
+    date = as_of_date(as_of)
     from .reports.listing import render_listing
     from .reports.timeline import signatories as build_signatories
 
-    dataset = load()
+    dataset = load(ctx)
     [record_id] = resolve(dataset, [framework])
-    listing = build_signatories(dataset.records[record_id], as_of_date(as_of))
-    emit(render_listing(listing, output_format.value, terminal_width()), output)
+    listing = build_signatories(dataset.records[record_id], date)
+    emit(render_listing(listing, chosen, terminal_width()), output)
 
 
-class ExportFormat(StrEnum):
-    json = "json"
-    csv = "csv"
-    sqlite = "sqlite"
-
-
-@app.command()
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks export -o positions.csv")
 def export(
+    ctx: typer.Context,
     output_format: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="json (records), csv (positions) or sqlite (a database; needs -o).")
-    ] = ExportFormat.json,
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="json (records), csv (positions) or sqlite (a database, needs -o); default: from -o FILE, else json.",
+        ),
+    ] = None,
     output: OutputOption = None,
 ) -> None:
     """The whole dataset, for spreadsheets and other tools."""
+    chosen = choose_format(output_format, output, (Format.json, Format.csv, Format.sqlite))
     from .reports.comparison import build_comparison
     from .reports.export import dataset_to_json
     from .reports.render import comparison_to_csv
 
-    dataset = load()
-    if output_format == ExportFormat.sqlite:
+    dataset = load(ctx)
+    if chosen == Format.sqlite:
         export_sqlite(dataset, output)
         return
-    if output_format == ExportFormat.csv:
+    if chosen == Format.csv:
         text = comparison_to_csv(build_comparison(dataset, list(dataset.records)))
     else:
         text = dataset_to_json(dataset)
@@ -310,73 +471,110 @@ def export(
 
 
 def export_sqlite(dataset: Dataset, output: Path | None) -> None:
-    """`export --format sqlite -o FILE`: the dataset as an SQLite database (reports.sqlite), written atomically."""
-    from .reports.sqlite import write_sqlite
+    """`export --format sqlite -o FILE`: the dataset as an SQLite database (reports.sqlite)."""
+    from .reports.sqlite import sqlite_bytes
 
     if output is None:
         fail("an SQLite database is a file: give it with -o FILE, e.g. -o frameworks.db")
     try:
-        counts = write_sqlite(dataset, output)
+        data, counts = sqlite_bytes(dataset)
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
-    typer.echo(
-        f"wrote {output} ({counts['frameworks']} frameworks, {counts['positions']} positions); browse it with: datasette {output}", err=True
-    )
+        fail(f"cannot build the database: {exc}")
+    write_file(data, output)
+    say(f"wrote {output} ({counts['frameworks']} frameworks, {counts['positions']} positions); browse it with: datasette {output}")
 
 
-@app.command()
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks site -o site/ && python3 -m http.server -d site/")
 def site(
-    output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write the website to (replaced whole, atomically).")],
+    ctx: typer.Context,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="DIR", help="The folder to write the website to (replaced whole, atomically).")
+    ],
 ) -> None:
     """Build a static, self-contained website of the whole dataset: overview grid, framework, topic and compare pages."""
     from .reports.site import SiteError, write_site
 
-    dataset = load()
+    dataset = load(ctx)
     try:
         result = write_site(dataset, output)
     except SiteError as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write the site to {output}: {exc.strerror or exc}")
-    typer.echo(f"wrote {output}/ ({result.pages} pages, {result.files} files); to look at it: python3 -m http.server -d {output}", err=True)
+    say(f"wrote {output}/ ({result.pages} pages, {result.files} files); to look at it: python3 -m http.server -d {output}")
 
 
 # --- contributor commands: the record schema and new-record templates -----------------------
 
 
-@app.command("schema")
+@app.command("schema", rich_help_panel=CONTRIBUTING, epilog="Example: frameworks schema -o schema/framework.schema.json")
 def schema_command(output: OutputOption = None) -> None:
     """Print the JSON Schema of a framework record (committed as schema/framework.schema.json)."""
+    choose_format(None, output, (Format.json,))
     from .schema.record_schema import schema_text
 
     emit(schema_text(), output)
 
 
-@app.command("new")
+def stdout_redirected() -> bool:
+    """Whether standard output is a real file or pipe rather than a terminal (`> file`, `| less`)."""
+    try:
+        return not os.isatty(sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and a ValueError
+        return False
+
+
+@app.command("new", rich_help_panel=CONTRIBUTING, epilog="Example: frameworks new moon-agreement --kind treaty")
 def new_command(
+    ctx: typer.Context,
     record_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new record: lower-case words and dashes, e.g. moon-agreement.")],
     kind: Annotated[
         str,
-        typer.Option("--kind", "-k", help="treaty, un-resolution, statute, executive-order, political-accord, national-position, ..."),
+        typer.Option(
+            "--kind",
+            "-k",
+            metavar="KIND",
+            help="The sort of instrument, e.g. treaty, statute, political-accord, national-position (a wrong one lists them all).",
+        ),
     ],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of frameworks/ID.yaml.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here instead of frameworks/ID.yaml; '-' prints it.")
+    ] = None,
 ) -> None:
-    """Write a commented template record; `frameworks validate` then lists what is left to fill in."""
+    """Write a commented template record to frameworks/ID.yaml (or print it when stdout is redirected:
+    frameworks new ID --kind KIND > frameworks/ID.yaml); `frameworks validate` then lists what is left to fill in."""
     from .schema.template import NewRecordError, plan_new_record
 
+    to_stdout = output == Path("-") or (output is None and stdout_redirected())
     try:
-        path, text, places = plan_new_record(record_id, kind, output, Settings.root)
+        path, text, places = plan_new_record(record_id, kind, None if to_stdout else output, settings(ctx).root, check_exists=not to_stdout)
     except NewRecordError as exc:
         fail(str(exc))
+    if to_stdout:
+        sys.stdout.write(text)
+        say(f"fill in the {places} values marked TODO, then run: frameworks validate {path}")
+        return
+    from .reports.files import OutputRefused, write_atomically
+
     try:
-        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite a contributor's file
-            handle.write(text)
+        write_atomically(path, text.encode("utf-8"), overwrite=False)  # never over a contributor's file
+    except FileExistsError:
+        fail(f"{path} already exists: edit it, or choose another id")
+    except OutputRefused as exc:
+        fail(f"cannot write {path}: {exc.strerror}")
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}")
-    typer.echo(f"wrote {path}: fill in the {places} values marked TODO, then run: frameworks validate {path}", err=True)
+    say(f"wrote {path}: fill in the {places} values marked TODO, then run: frameworks validate {path}")
 
 
 # --- PDF: the brief and the briefing pack (WeasyPrint is imported only here) ------------------
+
+
+def check_pdf_output(output: Path) -> None:
+    """Exit 2 if `output`'s extension asks for another format than PDF (brief.html would hold a PDF)."""
+    implied = format_of(output)
+    if implied is not None:
+        fail(f"{output}: brief and pack write PDF: name the file .pdf (for {implied.value}, use frameworks compare or show with -o)")
 
 
 def write_pdf(dataset: Dataset, ids: list[str], output: Path, **options: Any) -> None:
@@ -384,57 +582,92 @@ def write_pdf(dataset: Dataset, ids: list[str], output: Path, **options: Any) ->
     from .reports import pdf
 
     try:
-        sources = {i: dataset.files[i].read_bytes() for i in ids}
-        result = pdf.write_pdf(dataset, ids, output, sources=sources, **options)
+        record_files = {i: dataset.files[i].read_bytes() for i in ids}  # attached to the PDF
+        result = pdf.write_pdf(dataset, ids, output, sources=record_files, **options)
     except pdf.BriefError as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot read {exc.filename}: {exc.strerror or exc}")
     for warning in result.warnings:
-        typer.echo(f"frameworks: warning: {warning}", err=True)
-    typer.echo(f"wrote {output} ({result.pages} pages)", err=True)
+        say(f"frameworks: warning: {warning}")
+    say(f"wrote {output} ({result.pages} pages)")
 
 
-@app.command()
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks brief ost us-eo-2020 -o brief.pdf")
 def brief(
+    ctx: typer.Context,
     frameworks: Annotated[list[str], typer.Argument(metavar="ID ID [ID...]", help="Ids or aliases of the frameworks (two or more).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The PDF file to write (atomically).")],
-    topic: Annotated[list[str] | None, typer.Option("--topic", "-t", help="Only this topic (repeatable).")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The PDF file to write (atomically).")],
+    topic: TopicOption = None,
     as_of: AsOfOption = None,
 ) -> None:
     """Write a PDF brief comparing frameworks: matrix, topic sections with quotes, timeline, sources."""
-    dataset = load()
+    check_pdf_output(output)
+    date = as_of_date(as_of)
+    dataset = load(ctx)
     ids = resolve(dataset, frameworks)
     if len(ids) < 2:
         fail("a brief compares two or more frameworks; for one, use: frameworks pack ID -o FILE")
-    write_pdf(dataset, ids, output, topics=topic, as_of=as_of_date(as_of))
+    write_pdf(dataset, ids, output, topics=topic, as_of=date)
 
 
-@app.command()
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks pack -o pack.pdf")
 def pack(
+    ctx: typer.Context,
     frameworks: Annotated[list[str] | None, typer.Argument(metavar="[ID...]", help="Ids or aliases (default: every framework).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="The PDF file to write (atomically). Required.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="The PDF file to write (atomically). Required.")
+    ] = None,
 ) -> None:
     """Write the briefing pack: the brief's parts for every framework (or those named), plus one chapter each."""
     if output is None:
         fail("give the PDF file to write with -o FILE")
-    dataset = load()
+    check_pdf_output(output)
+    dataset = load(ctx)
     ids = resolve(dataset, frameworks) if frameworks else list(dataset.records)
     if not ids:
         fail("no frameworks to put in the pack")
     write_pdf(dataset, ids, output, pack=True)
 
 
+def _terminate(signum: int, frame: Any) -> NoReturn:
+    # SIGTERM as an exception, so that `finally` blocks remove temporary files (reports.files, schema.cache).
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # here, not at exit, so that a full disk is reported as one line
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(ExitStatus.CTRL_C)
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly.
+        _silence_stdout()
+        sys.exit(ExitStatus.SUCCESS)
+    except OSError as exc:  # writing to stdout failed (a full disk: `> /dev/full`)
+        _silence_stdout()
+        typer.echo(f"frameworks: cannot write the output: {exc.strerror or exc}", err=True)
+        sys.exit(ExitStatus.ERROR)
+    except Exception as exc:
+        from .schema.records import RecordUnavailable
+
+        if not isinstance(exc, RecordUnavailable):
+            raise
+        say(f"frameworks: {exc}")
+        sys.exit(ExitStatus.ERROR)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush has nothing to fail on."""
+    try:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -4,9 +4,12 @@ baselines measured in the same run (absolute times on shared machines are noise)
     .venv/bin/python bench/run.py            # full: 10 runs, 1,000 and 10,000 records; writes docs/benchmarks.md
     .venv/bin/python bench/run.py --quick    # smoke test (CI runs it): 1-2 runs, small inputs, writes nothing
 
-Sections: start-up (compare, --help, list) against a bare typer "hello" app (here); validate
-against CSafeLoader parsing and check-jsonschema (bench/validate.py); brief and pack against a
-bare WeasyPrint script (bench/pdf.py). Targets come from DESIGN.md.
+Sections: start-up (compare, --help, list) against a bare typer "hello" app (here); compare of two
+ids with 15 and with 2,000 records, warm record cache, time and peak memory (here: the cache must
+make the two cost about the same, within 3x in time and 2x in memory); validate against CSafeLoader
+parsing and check-jsonschema (bench/validate.py); brief and pack against a bare WeasyPrint script
+(bench/pdf.py). Targets: README.md's Performance table. Every command runs with a record cache
+of its own, in the run's temporary folder (never the user's).
 """
 
 from __future__ import annotations
@@ -14,8 +17,12 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -62,19 +69,75 @@ def startup(runs: int, work: Path) -> str:
     return result.table()
 
 
+def run_measured(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Seconds and peak resident memory (MiB) of one run of `argv`; any exit but 0 is an error."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)}: exit {process.returncode}: {stderr[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def compare_at_scale(runs: int, work: Path, large: int) -> str:
+    """`compare ost us-eo-2020` with the records in use (15) and with `large` records, warm cache."""
+    frameworks = validate.frameworks_command()
+    rows = []
+    measured: dict[int, tuple[float, float]] = {}
+    small_root = REPO
+    large_root = work / f"n{large}"
+    shutil.copytree(REPO / "frameworks", large_root / "frameworks")
+    in_use = len(list((REPO / "frameworks").glob("*.yaml")))
+    generated = work / "generated"
+    validate.generate(generated, max(0, large - in_use))
+    for path in (generated / "frameworks").glob("*.yaml"):
+        path.rename(large_root / "frameworks" / path.name)
+    for label, root in ((in_use, small_root), (large, large_root)):
+        cache = work / f"cache-{label}"
+        env = {**os.environ, "XDG_CACHE_HOME": str(cache), "FRAMEWORKS_NO_CACHE": "", "FRAMEWORKS_ROOT": str(root)}
+        argv = [*frameworks, "compare", "ost", "us-eo-2020"]
+        cold = run_measured(argv, env, work)  # fills the cache
+        warm = [run_measured(argv, env, work) for _ in range(runs)]
+        count = len(list((root / "frameworks").glob("*.yaml")))
+        median = statistics.median(t for t, _ in warm)
+        memory = max(m for _, m in warm)
+        measured[label] = (median, memory)
+        rows.append(f"| {count:,} | {cold[0]:.3f} | {cold[1]:.0f} | {median:.3f} | {memory:.0f} | {runs} |")
+    (small_time, small_memory), (large_time, large_memory) = measured[in_use], measured[large]
+    ratios = [
+        validate.Ratio(f"warm time {large:,} / {in_use}", large_time / small_time, "<= 3"),
+        validate.Ratio(f"warm peak memory {large:,} / {in_use}", large_memory / small_memory, "<= 2"),
+    ]
+    lines = ["| records | cold (s) | cold peak (MiB) | warm median (s) | warm peak (MiB) | warm runs |", "|---|---|---|---|---|---|", *rows]
+    lines += ["", "| ratio | measured | target | met |", "|---|---|---|---|"]
+    lines += [f"| {r.name} | {r.value:.2f} | {r.target} | {'yes' if r.met else 'NO'} |" for r in ratios]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every benchmark; print the report and, in full mode, write it to --output."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smoke test: few runs, small inputs, nothing written")
     parser.add_argument("--runs", type=int, default=None, help="runs per command (default: 2 quick, 10 full)")
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "benchmarks.md")
+    parser.add_argument("--only", choices=["startup", "scale"], help="run one section only (nothing written)")
     args = parser.parse_args(argv)
     runs = args.runs or (2 if args.quick else 10)
     sizes, checker_sizes = ((50, 200), (50,)) if args.quick else ((1_000, 10_000), (1_000,))
+    large = 200 if args.quick else 2_000
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
+        os.environ["XDG_CACHE_HOME"] = str(work / "cache")  # the measured commands' record cache: ours, warmed by each warm-up run
+        os.environ.pop("FRAMEWORKS_NO_CACHE", None)
+        if args.only:
+            print(startup(runs, work) if args.only == "startup" else compare_at_scale(runs, work, large))
+            return 0
         sections = [
             ("Start-up: compare, --help and list against a bare typer app", startup(runs, work)),
+            (f"compare of two ids with 15 and {large:,} records (record cache warm)", compare_at_scale(runs, work, large)),
             ("validate: generated records", validate.benchmark(sizes, max(1, runs // 2), checker_sizes).table()),
             ("PDF: brief and pack against a bare WeasyPrint script", pdf.report(pdf.measure_all(max(1, runs // 2), work))),
         ]

@@ -1,28 +1,124 @@
-"""Writing outputs so that a reader never sees half a file."""
+"""Outputs: the one Format enum, the format a file name asks for, and the one writer of every
+output file, so that a reader never sees half a file.
+
+The writer refuses anything but a regular file (or a new name): a device node such as /dev/null,
+a FIFO, a socket or a folder given to `-o` is left alone, with OutputRefused. A symbolic link is
+followed: its target must be a regular file, and is replaced. A new file gets the mode the umask
+allows; an existing one keeps its mode. The temporary file has a short name of its own (any legal
+file name can be written) and never outlives an error or a signal that Python sees (cli.main turns
+SIGTERM into one).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
+import secrets
+import stat
+from enum import StrEnum
 from pathlib import Path
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`.
+class Format(StrEnum):
+    """Every output format of every command; each command accepts some of them."""
 
-    Raises OSError (IsADirectoryError for a folder) and leaves nothing behind on failure.
+    table = "table"  # a table for the terminal (data commands)
+    text = "text"  # one problem per line (validate)
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+    html = "html"
+    github = "github"
+    sqlite = "sqlite"  # a database file (export)
+
+
+# What an output file's extension asks for.
+EXTENSIONS = {
+    ".json": Format.json,
+    ".csv": Format.csv,
+    ".md": Format.markdown,
+    ".markdown": Format.markdown,
+    ".html": Format.html,
+    ".htm": Format.html,
+    ".txt": Format.table,
+    ".db": Format.sqlite,
+    ".sqlite": Format.sqlite,
+    ".sqlite3": Format.sqlite,
+}
+
+
+class OutputRefused(OSError):
+    """An output path that must not be written (a device, a FIFO, a socket, a folder)."""
+
+
+def format_of(path: Path | None) -> Format | None:
+    """The format a file's extension asks for, or None (no file, or an extension that says nothing)."""
+    return EXTENSIONS.get(path.suffix.lower()) if path is not None else None
+
+
+def _kind(mode: int) -> str | None:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def check_writable(path: Path) -> None:
+    """Raise OutputRefused if `path` exists (through links) and is not a regular file."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputRefused(exc.errno or 0, exc.strerror or str(exc), str(path)) from None
+    kind = _kind(info.st_mode)
+    if kind is not None:
+        raise OutputRefused(0, f"it is {kind}; give a regular file", str(path))
+
+
+def _link_new(temporary: Path, target: Path, data: bytes) -> None:
+    """Give the written temporary file the name `target` unless that name exists (FileExistsError)."""
+    try:
+        os.link(temporary, target)  # atomic, and never over an existing file
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: create exclusively, then write
+        with open(target, "xb") as handle:
+            handle.write(data)
+
+
+def write_atomically(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path` (see the module);
+    without `overwrite`, link it to `path` instead, which fails with FileExistsError if `path` exists.
+
+    Raises OutputRefused for a path that is not a regular file, OSError for any other failure,
+    and leaves nothing behind on failure.
     """
-    if path.is_dir():
-        raise IsADirectoryError(21, "is a directory", str(path))
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    check_writable(path)
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None
+    temporary = folder / f".frameworks-{secrets.token_hex(6)}.tmp"  # short: fits beside any legal name
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)  # an existing file keeps its mode; a new one gets the umask's
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        if overwrite:
+            os.replace(temporary, target)
+        else:
+            _link_new(temporary, target, data)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)

@@ -1,6 +1,7 @@
 """Self-contained HTML pages (no external assets) from Jinja2 templates with autoescape on.
 
-Record text is untrusted: autoescaping turns any markup in it into visible text.
+Record text is untrusted: autoescaping turns any markup in it into visible text. This module only
+knows templates; each renderer (listing, render, record, pdf) hands its own object to its template.
 """
 
 from __future__ import annotations
@@ -8,9 +9,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-from .comparison import Comparison
-from .listing import Listing
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -38,15 +36,3 @@ def environment() -> Any:
 def render(template: str, **context: Any) -> str:
     """Render one template of reports/templates/ with `context`."""
     return environment().get_template(template).render(**context)
-
-
-def render_comparison_html(comparison: Comparison, *, quotes: bool = False) -> str:
-    """One self-contained HTML page of the comparison."""
-    from .render import heading, subtitle
-
-    return render("comparison.html.j2", c=comparison, title=heading(comparison), subtitle=subtitle(comparison), quotes=quotes)
-
-
-def render_listing_html(listing: Listing) -> str:
-    """One self-contained HTML page of a listing."""
-    return render("listing.html.j2", listing=listing)

@@ -41,9 +41,9 @@ def render_listing(listing: Listing, output_format: str, width: int = 100) -> st
             lines += ["", escape_markdown(listing.footer)]
         return "\n".join(lines) + "\n"
     if output_format == "html":
-        from .html import render_listing_html
+        from .html import render
 
-        return render_listing_html(listing)
+        return render("listing.html.j2", listing=listing)
     from tabulate import tabulate
 
     shown = [i for i, key in enumerate(listing.keys) if listing.terminal_keys is None or key in listing.terminal_keys]

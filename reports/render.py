@@ -29,9 +29,9 @@ def render_comparison(comparison: Comparison, output_format: str, *, width: int 
     if output_format == "markdown":
         return comparison_to_markdown(comparison, quotes=quotes)
     if output_format == "html":
-        from .html import render_comparison_html
+        from .html import render
 
-        return render_comparison_html(comparison, quotes=quotes)
+        return render("comparison.html.j2", c=comparison, title=heading(comparison), subtitle=subtitle(comparison), quotes=quotes)
     return comparison_to_table(comparison, width=width, colour=colour, quotes=quotes)
 
 

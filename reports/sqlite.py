@@ -23,9 +23,7 @@ reads the same here as in the terminal; the file is written beside its target an
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from pathlib import Path
 
 from ..schema.records import Dataset
@@ -210,33 +208,29 @@ def fill(db: sqlite3.Connection, dataset: Dataset) -> dict[str, int]:
     return counts
 
 
-def write_sqlite(dataset: Dataset, output: Path) -> dict[str, int]:
-    """Write the database to a temporary file beside `output`, then rename it over `output`.
-    Raises OSError (sqlite3 errors as OSError too) and leaves nothing behind on failure."""
-    if output.is_dir():
-        raise IsADirectoryError(21, "is a directory", str(output))
-    folder = output.parent if str(output.parent) else Path(".")
-    fd, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
+def sqlite_bytes(dataset: Dataset) -> tuple[bytes, dict[str, int]]:
+    """The database built in memory, as the bytes of an SQLite file, and its row counts (the caller
+    writes them with the one writer, reports.files.write_atomically). Raises OSError for sqlite3 errors."""
+    db = sqlite3.connect(":memory:")
     try:
-        db = sqlite3.connect(temporary)
-        try:
-            # A private temporary file, renamed only once complete: no journal or syncing is needed.
-            db.execute("PRAGMA journal_mode = OFF")
-            db.execute("PRAGMA synchronous = OFF")
-            with db:
-                counts = fill(db, dataset)
-            problems = db.execute("PRAGMA foreign_key_check").fetchall()
-            if problems:  # a bug, not a user mistake: every reference above is checked before insertion
-                raise RuntimeError(f"foreign key check failed: {problems[:5]}")
-            db.execute("VACUUM")
-        except sqlite3.Error as exc:
-            raise OSError(str(exc)) from exc
-        finally:
-            db.close()
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        with db:
+            counts = fill(db, dataset)
+        problems = db.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:  # a bug, not a user mistake: every reference above is checked before insertion
+            raise RuntimeError(f"foreign key check failed: {problems[:5]}")
+        db.execute("VACUUM")
+        return db.serialize(), counts
+    except sqlite3.Error as exc:
+        raise OSError(str(exc)) from exc
+    finally:
+        db.close()
+
+
+def write_sqlite(dataset: Dataset, output: Path) -> dict[str, int]:
+    """Build the database and write it atomically to `output` (reports.files' one writer); its row counts.
+    Raises OutputRefused/OSError, leaving any old file as it was."""
+    from .files import write_atomically
+
+    data, counts = sqlite_bytes(dataset)
+    write_atomically(output, data)
     return counts

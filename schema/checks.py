@@ -25,10 +25,9 @@ from .language import control_characters, process_words
 from .models import JOINED_KINDS, Article, QuoteBasis, Topic, _check_date
 from .names import check_names, names_of
 from .problems import Problem, display_path, field_path
-from .records import Dataset
-from .template import is_placeholder
+from .recordfile import Dataset, load_record
 from .texts import SourceText, normalise, read_source_text
-from .yamlfile import MODELINE_PREFIX, YamlDocument
+from .yamlfile import MODELINE_PREFIX, YamlDocument, is_placeholder
 
 STALE_AFTER_DAYS = 365
 # " ... " (or "…", "[...]") inside a quote marks words left out, as in schema.texts.
@@ -38,13 +37,14 @@ Loc = tuple[int | str, ...]
 
 
 def check_dataset(dataset: Dataset, *, today: dt.date | None = None) -> list[Problem]:
-    """All cross-field and cross-record problems of `dataset`, errors and warnings (an id used
-    twice is not among them: load_dataset reports it, as it must leave one of the two out)."""
+    """All cross-field and cross-record problems of the files `dataset` was loaded from, errors and
+    warnings, read afresh (an id used twice is not among them: load_dataset reports it)."""
     context = Context(dataset.topics, dataset.articles, dataset.seeds, today or dt.date.today())
-    problems = check_names([names_of(document) for document in dataset.loaded], dataset.others, duplicate_ids=False)
-    for document in dataset.loaded:
+    documents = [d for path in dataset.paths if (d := load_record(path)[1]) is not None and isinstance(d.data, dict)]
+    problems = check_names([names_of(document) for document in documents], dataset.others, duplicate_ids=False)
+    for document in documents:
         problems.extend(check_document(context, document))
-    return problems
+    return problems + context.text_problems()
 
 
 def check_document(context: Context, document: YamlDocument) -> list[Problem]:
@@ -63,7 +63,7 @@ class _View:
 
     def at(self, loc: Loc, message: str, severity: str = "error") -> Problem:
         line, col = self.document.position(loc)
-        return Problem(self.path, line, col, field_path(loc), message, severity)
+        return Problem(self.path, line, col, field_path(loc, self.data), message, severity)
 
     def text(self, mapping: Any, key: str) -> str | None:
         value = mapping.get(key) if isinstance(mapping, dict) else None
@@ -91,6 +91,7 @@ class Context:
         self.excerpts = {f"{a.id}/{e.id}" for a in articles.values() for e in a.excerpts}
         self.seeds = seeds
         self._texts: dict[str, SourceText | None] = {}
+        self._faults: dict[str, str | None] = {}
 
     def text(self, text_id: str) -> SourceText | None:
         """seeds/texts/<text_id>.txt, read once per run; None if missing or unreadable."""
@@ -100,6 +101,28 @@ class Context:
             except (OSError, UnicodeDecodeError, ValueError):
                 self._texts[text_id] = None
         return self._texts[text_id]
+
+    def text_fault(self, text_id: str) -> str | None:
+        """What is wrong with the text's integrity (its body against the header's SHA-256), or None."""
+        if text_id not in self._faults:
+            text = self.text(text_id)
+            self._faults[text_id] = text.integrity() if text is not None else None
+        return self._faults[text_id]
+
+    def text_problems(self, every: bool = False) -> list[Problem]:
+        """One problem per text read so far (or, with `every`, per text under seeds/texts/) whose body
+        does not match its recorded SHA-256, at the text file itself."""
+        if every:
+            folder = self.seeds / "texts"
+            for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
+                self.text_fault(path.stem)
+        problems = []
+        for text_id in sorted(self._texts):
+            fault = self.text_fault(text_id)
+            text = self._texts[text_id]
+            if fault is not None and text is not None:
+                problems.append(Problem(display_path(text.path), 1, 1, "", fault))
+        return problems
 
 
 def _date(value: Any) -> str | None:
@@ -128,6 +151,8 @@ def _check_record(context: Context, view: _View) -> Iterator[Problem]:
     record_text = view.text(data, "text")
     if record_text is not None and context.text(record_text) is None:
         yield at(("text",), f"no text '{record_text}' under seeds/texts/ ({record_text}.txt)")
+    elif record_text is not None and context.text_fault(record_text):
+        yield at(("text",), _fault_message(record_text))
 
     previous: tuple[int, int, int] | None = None
     for index, event in view.items("status"):
@@ -195,6 +220,11 @@ def _check_quotes(context: Context, view: _View, record_text: str | None) -> Ite
             if own_text is not None:
                 yield view.at(("provisions", index, "text"), f"no text '{text_id}' under seeds/texts/ ({text_id}.txt)")
             continue
+        if context.text_fault(text_id):
+            # A text that fails its hash verifies nothing; the record's own text is reported at `text`.
+            if own_text is not None and own_text != record_text:
+                yield view.at(("provisions", index, "text"), _fault_message(text_id))
+            continue
         quote = view.text(provision, "quote")
         if quote is None or not quote.strip():
             continue
@@ -204,10 +234,14 @@ def _check_quotes(context: Context, view: _View, record_text: str | None) -> Ite
             word, shown = _first_difference(quote, text)
             line, col = _locate_word(view.document, loc, word)
             message = f"quote not found word for word in seeds/texts/{text_id}.txt: the text has no '{shown}'"
-            yield Problem(view.path, line, col, field_path(loc), message)
+            yield Problem(view.path, line, col, field_path(loc, view.data), message)
         elif found == "secondary" and provision.get("quote_basis", QuoteBasis.official.value) == QuoteBasis.official.value:
             message = f"quote found only in a third-party quotation in {text_id}.txt: set quote_basis: secondary"
             yield view.at(("provisions", index, "quote"), message)
+
+
+def _fault_message(text_id: str) -> str:
+    return f"seeds/texts/{text_id}.txt fails its integrity check (body-sha256), so no quote can be checked against it"
 
 
 def _first_difference(quote: str, text: SourceText) -> tuple[str, str]:
@@ -285,7 +319,7 @@ def _check_participation(view: _View, sources: set[str]) -> Iterator[Problem]:
     joining = ("signed", "ratified", "acceded", "withdrawal-effective")
     parties = [e for _, e in view.items("status") if isinstance(e.get("party"), str) and e.get("event") in joining]
     if cover is None:
-        if parties or data.get("kind") in JOINED_KINDS:
+        if parties or (isinstance(data.get("kind"), str) and data.get("kind") in JOINED_KINDS):  # a list here: the models say so
             message = "say how complete the party/signatory list is: add participation (coverage, counted, known_total, as_of, source)"
             yield view.at(("participation",) if "participation" in data else (), message)
         return

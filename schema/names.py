@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .models import ID_PATTERN
@@ -25,7 +26,7 @@ class NameEntry:
     id_at: tuple[int, int] = (1, 1)
     aliases: list[tuple[int, str, tuple[int, int]]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def display(self) -> str:
         """The file's path as problems show it."""
         return display_path(self.path)
@@ -71,7 +72,7 @@ def check_names(entries: list[NameEntry], others: dict[str, Path], *, duplicate_
     their id, and aliases that name another record, here or among `others` (records not named)."""
     owner = owners(entries)
     problems: list[Problem] = []
-    taken: dict[str, str] = {}  # id or alias -> display path of the record it names
+    taken: dict[str, NameEntry] = {}  # id or alias -> the record it names (paths are shown only in problems)
     for entry in entries:
         if entry.id is None:
             continue
@@ -79,7 +80,7 @@ def check_names(entries: list[NameEntry], others: dict[str, Path], *, duplicate_
             if duplicate_ids:
                 problems.append(duplicate_id_problem(entry, owner[entry.id]))
             continue
-        taken[entry.id] = entry.display
+        taken[entry.id] = entry
         if entry.id in others:
             message = f"id '{entry.id}' is already the id or an alias in {display_path(others[entry.id])}"
             problems.append(Problem(entry.display, *entry.id_at, "id", message))
@@ -92,12 +93,13 @@ def check_names(entries: list[NameEntry], others: dict[str, Path], *, duplicate_
             here = f"aliases.{index}"
             if alias == entry.id or alias in seen:
                 problems.append(Problem(entry.display, *at, here, f"alias '{alias}' is given twice"))
-            elif alias in taken and taken[alias] != entry.display:
-                problems.append(Problem(entry.display, *at, here, f"alias '{alias}' is already the id or an alias in {taken[alias]}"))
+            elif alias in taken and taken[alias].path != entry.path:
+                message = f"alias '{alias}' is already the id or an alias in {taken[alias].display}"
+                problems.append(Problem(entry.display, *at, here, message))
             elif alias in others:
                 message = f"alias '{alias}' is already the id or an alias in {display_path(others[alias])}"
                 problems.append(Problem(entry.display, *at, here, message))
             else:
-                taken[alias] = entry.display
+                taken[alias] = entry
             seen.add(alias)
     return problems

@@ -48,6 +48,19 @@ def display_path(path: Path) -> str:
     return relative if not relative.startswith("..") else str(path)
 
 
-def field_path(loc: tuple[int | str, ...]) -> str:
-    """('positions', 3, 'stance') -> 'positions.3.stance'."""
-    return ".".join(str(part) for part in loc)
+# A topic id as the vocabulary writes them (schema.models.ID_PATTERN): safe to show inside [...].
+_TOPIC = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def field_path(loc: tuple[int | str, ...], data: object = None) -> str:
+    """('positions', 3, 'stance') -> 'positions.3.stance', or, given the record's `data`, the
+    position named by its topic: 'positions[resource-ownership].stance' (a contributor finds a
+    topic in the file; nobody counts positions)."""
+    parts = [str(part) for part in loc]
+    if data is not None and len(loc) >= 2 and loc[0] == "positions" and isinstance(loc[1], int) and isinstance(data, dict):
+        positions = data.get("positions")
+        item = positions[loc[1]] if isinstance(positions, list) and 0 <= loc[1] < len(positions) else None
+        topic = item.get("topic") if isinstance(item, dict) else None
+        if isinstance(topic, str) and _TOPIC.match(topic):
+            parts[:2] = [f"positions[{topic}]"]
+    return ".".join(parts)

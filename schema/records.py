@@ -1,364 +1,163 @@
-"""Find and load framework records, the topic vocabulary and the press-report seeds.
+"""The records of a folder, loaded for the data commands through the same checks as `validate`.
 
-``load_dataset`` is the one entry point: it reads every record file once, validates its
-structure with the pydantic models and returns a Dataset of the valid records together with the
-problems of the others. Cross-record checks (ids, citations, quotes) are in ``schema.checks``.
+``load_dataset`` streams every record file through schema.validation.check_file (models,
+cross-record checks, text integrity), then checks names across files. A file with any error is
+left out of the Dataset (``Dataset.left_out`` says which and how many errors), so one unfinished
+draft does not stop anyone comparing its neighbours. With the record cache (schema.cache), a file
+whose bytes (and everything its checks depend on) are unchanged is not read as YAML again, and a
+valid record's data is read only when a command asks for it.
 """
 
 from __future__ import annotations
 
-import difflib
-import os
-from dataclasses import dataclass, field
-from functools import cache
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from .cache import RecordCache
+from .checks import Context
+from .models import Record
+from .names import NameEntry, check_names
+from .problems import Problem, display_path
+from .recordfile import (
+    PACKAGE_ROOT,
+    ROOT_ENV,
+    DataRootError,
+    Dataset,
+    LeftOut,
+    UnknownFramework,
+    UnknownTopic,
+    data_root,
+    load_articles,
+    load_topics,
+    locate_records,
+    other_names,
+    record_files,
+    seeds_dir,
+)
+from .validation import check_file
+from .yamlfile import YamlError, read_bytes
 
-from .language import process_words
-from .models import ID_PATTERN, PINPOINT_PATTERN, Article, Record, Topic
-from .names import NameEntry, duplicate_id_problem, names_of, owners
-from .problems import Problem, display_path, field_path
-from .template import is_placeholder, placeholder_message
-from .yamlfile import INVALID, YamlDocument, YamlError, read_yaml
-
-ROOT_ENV = "FRAMEWORKS_ROOT"
-# Installed, the package holds frameworks/ and seeds/ beside schema/; in a checkout, so does the root.
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-TOPICS_FILE = Path(__file__).resolve().parent / "topics.yaml"
-
-
-# The patterns of models.Url and models.ExcerptRef (an unknown pattern is shown as it is).
-URL_PATTERN = r"^https?://[^\s]+$"
-EXCERPT_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$"
-# What each pattern of the models means, in words a contributor can act on.
-_PATTERN_NAMES = {
-    ID_PATTERN: "an id: lower-case letters and digits, words joined by dashes, e.g. moon-agreement",
-    PINPOINT_PATTERN: "a pinpoint such as art_2, sec_1 or art_6__para_2 (lower-case, '_' inside, '__' between levels)",
-    URL_PATTERN: "a web address starting with http:// or https://",
-    EXCERPT_REF_PATTERN: "an excerpt reference: article-id/excerpt-id, as in seeds/articles.yaml",
-}
-
-
-class DataRootError(Exception):
-    """The records folder given by --root or FRAMEWORKS_ROOT is not usable."""
-
-
-class UnknownFramework(LookupError):
-    """An id or alias that names no record; carries the closest known ids."""
-
-    def __init__(self, name: str, suggestions: list[str]) -> None:
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown framework '{name}'{hint}")
-        self.name = name
-        self.suggestions = suggestions
-
-
-class UnknownTopic(LookupError):
-    """A topic id that is not in the vocabulary; the message names the closest ones."""
-
-    def __init__(self, name: str, suggestions: list[str]) -> None:
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else "; see 'frameworks topics'"
-        super().__init__(f"unknown topic '{name}'{hint}")
+__all__ = [
+    "PACKAGE_ROOT",
+    "ROOT_ENV",
+    "DataRootError",
+    "Dataset",
+    "LeftOut",
+    "RecordUnavailable",
+    "UnknownFramework",
+    "UnknownTopic",
+    "data_root",
+    "load_articles",
+    "load_dataset",
+    "load_topics",
+    "record_files",
+    "seeds_dir",
+]
 
 
-def data_root(root: Path | None = None) -> Path:
-    """The folder holding frameworks/ (and seeds/): `root`, else $FRAMEWORKS_ROOT, else the package's."""
-    chosen = root or (Path(os.environ[ROOT_ENV]) if os.environ.get(ROOT_ENV) else PACKAGE_ROOT)
-    if not (chosen / "frameworks").is_dir():
-        raise DataRootError(f"{chosen}: no frameworks/ folder of records here")
-    return chosen
-
-
-def seeds_dir(root: Path) -> Path:
-    """seeds/ of `root` if it has one (a contributor's checkout), else the package's own."""
-    return root / "seeds" if (root / "seeds").is_dir() else PACKAGE_ROOT / "seeds"
-
-
-def record_files(paths: list[Path]) -> list[Path]:
-    """The YAML files named, or found directly inside the folders named (sorted), each once."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
-        else:
-            found.append(path)
-    # A file named twice (or named and inside a named folder) is read once.
-    unique: dict[str, Path] = {}
-    for path in found:
-        unique.setdefault(os.path.abspath(path), path)
-    return list(unique.values())
+class RecordUnavailable(Exception):
+    """A record checked valid at the start of the run could not be read again (its file changed)."""
 
 
 @dataclass
-class Dataset:
-    """The valid records of a records folder, with what is needed to check and compare them."""
-
-    root: Path
-    records: dict[str, Record] = field(default_factory=dict)
-    files: dict[str, Path] = field(default_factory=dict)
-    documents: dict[str, YamlDocument] = field(default_factory=dict)
-    articles: dict[str, Article] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    # Every record file read, and those of them that are YAML mappings (valid records or not):
-    # cross-record checks run over all of these, so a newcomer sees every mistake in one run.
-    paths: list[Path] = field(default_factory=list)
-    loaded: list[YamlDocument] = field(default_factory=list)
-    # Ids and aliases of the records in the root's frameworks/ that were not named (when only some
-    # files are validated, e.g. the changed ones in CI), mapped to their file.
-    others: dict[str, Path] = field(default_factory=dict)
-    # The topic vocabulary when it came with the records from the cache (schema.cache).
-    vocabulary: list[Topic] | None = None
-
-    @property
-    def seeds(self) -> Path:
-        """The seeds/ folder that holds the texts and press reports these records cite."""
-        return seeds_dir(self.root)
-
-    @property
-    def topics(self) -> list[Topic]:
-        """The topic vocabulary, in comparison order."""
-        return self.vocabulary if self.vocabulary is not None else load_topics()
-
-    def names(self) -> dict[str, str]:
-        """Every id and alias, mapped to its record's id."""
-        names: dict[str, str] = {}
-        for record in self.records.values():
-            names[record.id] = record.id
-            for alias in record.aliases:
-                names.setdefault(alias, record.id)
-        return names
-
-    def topic_ids(self, names: list[str] | None) -> list[str] | None:
-        """The topic ids asked for, each once (None: every topic); UnknownTopic for one not in the vocabulary."""
-        known = [t.id for t in self.topics]
-        for name in names or []:
-            if name not in known:
-                raise UnknownTopic(name, difflib.get_close_matches(name, known, n=3))
-        return list(dict.fromkeys(names)) if names else None
-
-    def resolve(self, name: str) -> Record:
-        """The record with this id or alias; UnknownFramework (with suggestions) otherwise."""
-        names = self.names()
-        key = name.strip().lower()
-        if key in names:
-            return self.records[names[key]]
-        close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
-        suggestions = list(dict.fromkeys(names[c] for c in close)) or sorted(self.records)[:5]
-        raise UnknownFramework(name, suggestions)
+class _Outcome:
+    path: Path
+    errors: int
+    names: NameEntry | None
+    record: Record | None = None
+    key: str | None = None
 
 
-@cache
-def load_topics() -> list[Topic]:
-    """The topic vocabulary of schema/topics.yaml (validated; a broken vocabulary is a bug)."""
-    document = read_yaml(TOPICS_FILE)
-    return [Topic.model_validate(item) for item in document.data]
+def load_dataset(
+    root: Path | None = None, paths: list[Path] | None = None, *, cached: bool = False, today: dt.date | None = None
+) -> Dataset:
+    """Load the records of `root` (or the files/folders in `paths`, see recordfile.locate_records).
 
-
-def load_articles(seeds: Path) -> tuple[dict[str, Article], list[Problem]]:
-    """The press reports of seeds/articles.yaml, by id, and the problems of that file."""
-    path = seeds / "articles.yaml"
-    if not path.exists():
-        return {}, []
-    document, problems = _read(path)
-    if document is None:
-        return {}, problems
-    if not isinstance(document.data, list):
-        return {}, [_problem(document, (), "the file must be a list of articles")]
-    articles: dict[str, Article] = {}
-    for index, item in enumerate(document.data):
-        try:
-            article = Article.model_validate(item)
-        except ValidationError as exc:
-            problems.extend(_validation_problems(document, exc, Article, prefix=(index,)))
-            continue
-        articles[article.id] = article
-    for loc, message in process_words(document.data):
-        line, col = document.position(loc)
-        problems.append(Problem(display_path(document.path), line, col, field_path(loc), message, "warning"))
-    return articles, problems
-
-
-def load_record(path: Path) -> tuple[Record | None, YamlDocument | None, list[Problem]]:
-    """Read and validate one record file: the record (None unless it has no problem at all), the
-    parsed document (None if the file is not YAML), and every problem of the file."""
-    try:
-        return _load_record(path)
-    except Exception as exc:  # noqa: BLE001 - the validator must never show a traceback; tests assert this never happens
-        return None, None, [Problem(display_path(path), 1, 1, "", f"internal error while checking this file ({exc!r}); please report it")]
-
-
-def _load_record(path: Path) -> tuple[Record | None, YamlDocument | None, list[Problem]]:
-    document, problems = _read(path)
-    if document is None:
-        return None, None, problems
-    problems = [_problem(document, issue.loc, issue.message, issue.line, issue.col) for issue in document.issues]
-    if not isinstance(document.data, dict):
-        kind = "a list" if isinstance(document.data, list) else f"a single {type(document.data).__name__} value"
-        problems.append(_problem(document, (), f"a record must be a mapping of fields (id: ..., title: ...), not {kind}"))
-        return None, document, problems
-    problems.extend(_problem(document, loc, placeholder_message(value)) for loc, value in document.placeholders)
-    try:
-        record = Record.model_validate(document.data)
-    except ValidationError as exc:
-        problems.extend(_validation_problems(document, exc, Record))
-        return None, document, problems
-    return (None if problems else record), document, problems
-
-
-def record_sources(root: Path | None, paths: list[Path] | None) -> tuple[Path, list[Path]]:
-    """The records root and the record files to read.
-
-    Without `paths`: `root` (else $FRAMEWORKS_ROOT, else the package's), all of its frameworks/.
-    With `paths`: those files and folders; the root (for seeds/ and the other records) is `root`,
-    else the folder whose frameworks/ holds the first path, else the working directory if it has
-    a frameworks/ folder, else the package's own. Raises DataRootError for an unusable root.
+    Every file is checked as `validate` checks it; the valid records go into ``records``, the others
+    into ``left_out``. ``problems`` holds what this run found (with `cached`, a file served from the
+    cache adds none). With `paths`, the ids and aliases of the root's records that were not named
+    are kept in ``others`` so that a new record is checked against them.
     """
-    if paths is None:
-        base = data_root(root)
-        return base, record_files([base / "frameworks"])
-    return root or _infer_root(paths), record_files(paths)
-
-
-def load_dataset(root: Path | None = None, paths: list[Path] | None = None) -> Dataset:
-    """Load the records of `root` (or the files/folders in `paths`, see record_sources) into a Dataset.
-
-    With `paths`, the ids and aliases of the root's records that were not named are kept in
-    ``Dataset.others`` so that a new record is checked against them.
-    """
-    base, files = record_sources(root, paths)
-    dataset = Dataset(root=base)
-    dataset.articles, dataset.problems = load_articles(dataset.seeds)
-    loaded: list[tuple[Record | None, YamlDocument, NameEntry]] = []
-    for path in files:
-        record, document, problems = load_record(path)
-        dataset.paths.append(path)
-        dataset.problems.extend(problems)
-        if document is not None and isinstance(document.data, dict):
-            dataset.loaded.append(document)
-            loaded.append((record, document, names_of(document)))
-    owner = owners([entry for _, _, entry in loaded])
-    for record, document, entry in loaded:
-        if entry.id is not None and owner[entry.id] != document.path:
-            dataset.problems.append(duplicate_id_problem(entry, owner[entry.id]))
-        elif record is not None:
-            dataset.records[record.id] = record
-            dataset.files[record.id] = document.path
-            dataset.documents[record.id] = document
+    base, files = locate_records(root, paths)
+    seeds = seeds_dir(base)
+    today = today or dt.date.today()
+    store = RecordCache.open(base, seeds, today) if cached else None
+    # The topics and press reports: from the cache (no YAML read at all on a warm run), else read.
+    shared = store.shared() if store is not None else None
+    problems: list[Problem] = []
+    if shared is not None:
+        topics, articles, article_errors = shared
+    else:
+        topics = load_topics()
+        articles, problems = load_articles(seeds)
+        article_errors = sum(1 for p in problems if p.severity == "error")
+        if store is not None:
+            store.keep_shared(topics, articles, article_errors)
+    dataset = Dataset(root=base, articles=articles, problems=problems, vocabulary=topics)
     if paths is not None:
-        dataset.others = other_names(base, dataset.paths)
+        dataset.others = other_names(base, files)
+    contexts: list[Context] = []  # made on the first file the cache cannot answer for
+
+    def context() -> Context:
+        if not contexts:
+            contexts.append(Context(topics, articles, seeds, today))
+        return contexts[0]
+
+    outcomes = [_check(context, store, path, dataset.problems) for path in files]
+    dataset.paths = list(files)
+    if store is not None:
+        store.save()
+
+    name_problems = check_names([o.names for o in outcomes if o.names is not None], dataset.others)
+    dataset.problems.extend(name_problems)
+    if contexts:
+        dataset.problems.extend(contexts[0].text_problems())
+    name_errors = Counter(p.path for p in name_problems if p.severity == "error")
+    if article_errors:
+        dataset.left_out.append(LeftOut(seeds / "articles.yaml", article_errors))
+    for outcome in outcomes:
+        errors = outcome.errors + (name_errors[display_path(outcome.path)] if name_errors else 0)
+        names = outcome.names
+        if errors or names is None or names.id is None or (outcome.record is None and outcome.key is None):
+            used = () if names is None else tuple(n for n in [names.id, *(a for _, a, _ in names.aliases)] if n)
+            dataset.left_out.append(LeftOut(outcome.path, max(errors, 1), used))
+            continue
+        if outcome.record is not None:
+            dataset.records.put(names.id, outcome.record)
+        else:
+            dataset.records.put(names.id, partial(_fetch, store, outcome.key, outcome.path))
+        dataset.files[names.id] = outcome.path
+        dataset.aliases[names.id] = names.id
+        for _, alias, _ in names.aliases:
+            dataset.aliases.setdefault(alias, names.id)
     return dataset
 
 
-def _infer_root(paths: list[Path]) -> Path:
-    for path in paths:
-        absolute = Path(os.path.abspath(path))
-        for folder in [absolute, *absolute.parents][:3]:
-            if folder.name == "frameworks" and folder.is_dir():
-                return folder.parent
-    cwd = Path.cwd()
-    return cwd if (cwd / "frameworks").is_dir() else PACKAGE_ROOT
-
-
-def other_names(root: Path, validated: list[Path]) -> dict[str, Path]:
-    """Ids and aliases of the records under root/frameworks/ that are not among `validated`."""
-    seen = {os.path.abspath(path) for path in validated}
-    names: dict[str, Path] = {}
-    folder = root / "frameworks"
-    for path in record_files([folder]) if folder.is_dir() else []:
-        if os.path.abspath(path) in seen:
-            continue
-        try:
-            data = read_yaml(path).data
-        except YamlError:
-            continue  # not ours to report: only the named files are being validated
-        if isinstance(data, dict):
-            for name in [data.get("id"), *(data.get("aliases") if isinstance(data.get("aliases"), list) else [])]:
-                if isinstance(name, str):
-                    names.setdefault(name, path)
-    return names
-
-
-def _read(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
+def _check(context: Callable[[], Context], store: RecordCache | None, path: Path, problems: list[Problem]) -> _Outcome:
+    """One file: from the cache when its bytes were checked before, else checked now (its problems
+    added to `problems`) and remembered."""
     try:
-        return read_yaml(path), []
-    except YamlError as exc:
-        return None, [Problem(display_path(path), exc.line, exc.col, field_path(exc.loc), exc.message)]
+        raw: bytes | None = read_bytes(path)
+    except YamlError:
+        raw = None  # check_file reads it again and reports why it cannot
+    if store is not None and raw is not None:
+        entry = store.lookup(raw)
+        if entry is not None:
+            return _Outcome(path, entry.errors, entry.names(path), key=entry.key)
+    checked = check_file(context(), path, raw)
+    problems.extend(checked.problems)
+    outcome = _Outcome(path, checked.errors, checked.names, record=checked.record)
+    if store is not None and raw is not None and store.keep(raw, checked.errors, checked.names, checked.record, checked.recheck_on):
+        outcome.record, outcome.key = None, store.key(raw)  # read back when asked for: memory stays flat
+    return outcome
 
 
-def _problem(document: YamlDocument, loc: tuple[Any, ...], message: str, line: int = 0, col: int = 0) -> Problem:
-    if not line:
-        line, col = document.position(loc)
-    return Problem(display_path(document.path), line, col, field_path(loc), message)
-
-
-def _validation_problems(
-    document: YamlDocument, error: ValidationError, model: type[BaseModel], prefix: tuple[Any, ...] = ()
-) -> list[Problem]:
-    problems = []
-    errors = error.errors(include_url=False)
-    # A misspelt field is both unknown and missing: report it once, as the misspelling.
-    misspelt: set[tuple[Any, ...]] = set()
-    for item in errors:
-        if item["type"] == "extra_forbidden":
-            close = difflib.get_close_matches(str(item["loc"][-1]), _fields_at(model, item["loc"][:-1]), n=1)
-            if close:
-                misspelt.add((*item["loc"][:-1], close[0]))
-    for item in errors:
-        if item["type"] == "missing" and tuple(item["loc"]) in misspelt:
-            continue
-        value = item.get("input")
-        if value is INVALID or is_placeholder(value):
-            continue  # already reported: by the YAML reader, or as a place still to fill in
-        loc = (*prefix, *item["loc"])
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            allowed = _fields_at(model, item["loc"][:-1])
-            close = difflib.get_close_matches(str(item["loc"][-1]), allowed, n=1)
-            message = f"unknown field '{item['loc'][-1]}'" + (f" (did you mean '{close[0]}'?)" if close else "")
-            problems.append(_problem(document, loc, message, *document.key_position(loc)))
-            continue
-        if item["type"] == "missing":
-            message = "required field is missing"
-        elif value is None and item["type"] in ("string_type", "list_type", "enum", "dict_type", "model_type"):
-            message = "has no value: write one (or, if the field is optional, delete the line)"
-        elif item["type"] == "string_too_long" and isinstance(value, str):
-            message += f" (it has {len(value):,})"
-        elif item["type"] in ("string_type", "list_type", "dict_type", "model_type", "enum", "model_attributes_type"):
-            message += f" (got {_describe(value)})"
-        elif item["type"] == "too_short" and isinstance(value, list):
-            wanted = item["ctx"]["min_length"]
-            message = f"must list at least {wanted} item{'s' if wanted != 1 else ''}" + (" (it is empty)" if not value else "")
-        elif item["type"] == "string_pattern_mismatch":
-            pattern = item["ctx"]["pattern"]
-            wanted = _PATTERN_NAMES.get(pattern, f"of the form {pattern}")
-            message = f"{_describe(value)} is not {wanted}"
-        problems.append(_problem(document, loc, message))
-    return problems
-
-
-def _describe(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """The field names allowed at `loc` inside `model` (for 'did you mean')."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        info = getattr(current, "model_fields", {}).get(part)
-        if info is None:
-            return []
-        current = _inner_model(info.annotation)
-    return list(getattr(current, "model_fields", {}))
-
-
-def _inner_model(annotation: Any) -> Any:
-    for arg in getattr(annotation, "__args__", ()):
-        inner = _inner_model(arg)
-        if inner is not None:
-            return inner
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+def _fetch(store: RecordCache, key: str, path: Path) -> Record:
+    record = store.fetch(key)
+    if record is None:
+        raise RecordUnavailable(f"{display_path(path)} could not be read again; run the command once more")
+    return record

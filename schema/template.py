@@ -7,19 +7,30 @@ template fails validation exactly where something is missing, with a hint of wha
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-from .models import ID_PATTERN, JOINED_KINDS, Kind, Topic
+from .models import ID_PATTERN, JOINED_KINDS, Kind, LegalForce, Stance, Topic
 from .problems import display_path
-from .yamlfile import PLACEHOLDER
+from .record_schema import SCHEMA_FILE
+from .recordfile import load_topics, other_names
+from .yamlfile import PLACEHOLDER, find_placeholders, parse_yaml
+from .yamlfile import is_placeholder as is_placeholder  # re-exported: the template's placeholders are tested with it
 
-_FORCE = "binding, political, policy or non-binding"
-_STANCES = "affirms, conditional, denies, silent (a text you hold says nothing) or not-known (basis not held or not verified)"
+
+def _one_of(words: list[str]) -> str:
+    """'a, b or c'."""
+    return f"{', '.join(words[:-1])} or {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+# The vocabularies are the enums of schema.models; only the notes a contributor needs are added here.
+_STANCE_NOTES = {Stance.silent: "a text you hold says nothing", Stance.not_known: "basis not held or not verified"}
+_FORCE = _one_of([force.value for force in LegalForce])
+_STANCES = _one_of([f"{s.value} ({_STANCE_NOTES[s]})" if s in _STANCE_NOTES else s.value for s in Stance])
+KINDS = ", ".join(kind.value for kind in Kind)
 
 # The status events a record of each kind usually starts with (oldest first).
 _EVENTS: dict[Kind, list[tuple[str, str]]] = {
@@ -35,29 +46,6 @@ _EVENTS: dict[Kind, list[tuple[str, str]]] = {
     Kind.soft_law: [("adopted", "Adopted by the issuing body")],
     Kind.intergovernmental_process: [("established", "Established by a decision of the body")],
 }
-
-
-def is_placeholder(value: object) -> bool:
-    """Whether `value` is a template placeholder the contributor has not replaced yet."""
-    return isinstance(value, str) and value.startswith(PLACEHOLDER)
-
-
-def placeholder_message(value: str) -> str:
-    """'TODO: the full title' -> 'to fill in: the full title'."""
-    hint = value[len(PLACEHOLDER) :].lstrip(" :")
-    return f"to fill in: {hint}" if hint else "to fill in"
-
-
-def find_placeholders(data: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[tuple[int | str, ...], str]]:
-    """Every (field path, value) in `data` whose value is a placeholder, in document order."""
-    if is_placeholder(data):
-        yield loc, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from find_placeholders(value, (*loc, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from find_placeholders(value, (*loc, index))
 
 
 def _todo(hint: str) -> str:
@@ -170,31 +158,31 @@ class NewRecordError(ValueError):
     """A usage mistake in `frameworks new`: a bad id or kind, or a file that already exists."""
 
 
-def plan_new_record(record_id: str, kind: str, output: Path | None = None, root: Path | None = None) -> tuple[Path, str, int]:
+def plan_new_record(
+    record_id: str, kind: str, output: Path | None = None, root: Path | None = None, *, check_exists: bool = True
+) -> tuple[Path, str, int]:
     """Check `record_id` and `kind`, choose the file and render the template: (path, text, places to fill in).
 
     The file is `output`, else frameworks/<id>.yaml under `root` (else the working directory)
     when that folder exists, else ./<id>.yaml. Raises NewRecordError for a malformed id, an
-    unknown kind, an id already used by a record there, or a file that already exists.
+    unknown kind, an id already used by a record there, or (with `check_exists`, when the file is
+    to be written here rather than printed) a file that already exists.
     """
-    # Imported here: records imports this module for the placeholder helpers.
-    from .record_schema import SCHEMA_FILE
-    from .records import load_topics, other_names
-    from .yamlfile import parse_yaml
-
     if not re.fullmatch(ID_PATTERN, record_id):
         raise NewRecordError(f"'{record_id}' is not a valid id: use lower-case letters, digits and dashes, e.g. moon-agreement")
     try:
         chosen = Kind(kind)
     except ValueError:
-        raise NewRecordError(f"unknown kind '{kind}': choose one of {', '.join(k.value for k in Kind)}") from None
+        close = difflib.get_close_matches(kind, [k.value for k in Kind], n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise NewRecordError(f"unknown kind '{kind}': {hint}choose one of {KINDS}") from None
     base = root or Path(".")
     if output is None:
         folder = base / "frameworks" if (base / "frameworks").is_dir() else base
         output = Path(display_path(folder / f"{record_id}.yaml"))
-    if output.exists():
+    if check_exists and output.exists():
         raise NewRecordError(f"{display_path(output)} already exists: edit it, or choose another id")
-    used = other_names(base, [])
+    used = other_names(base, [] if check_exists else [output])
     if record_id in used:
         raise NewRecordError(f"'{record_id}' is already the id or an alias in {display_path(used[record_id])}")
     local_schema = base / "schema" / SCHEMA_FILE.name

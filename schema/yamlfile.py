@@ -15,8 +15,10 @@ listed in ``YamlDocument.issues``, so that one run reports every error of the fi
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +59,29 @@ _BOM = b"\xef\xbb\xbf"
 _EAGER_DEPTH = 2
 # Values a template leaves for the contributor to fill in (see schema.template).
 PLACEHOLDER = "TODO"
+
+
+def is_placeholder(value: object) -> bool:
+    """Whether `value` is a template placeholder the contributor has not replaced yet (see schema.template)."""
+    return isinstance(value, str) and value.startswith(PLACEHOLDER)
+
+
+def placeholder_message(value: str) -> str:
+    """'TODO: the full title' -> 'to fill in: the full title'."""
+    hint = value[len(PLACEHOLDER) :].lstrip(" :")
+    return f"to fill in: {hint}" if hint else "to fill in"
+
+
+def find_placeholders(data: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[tuple[int | str, ...], str]]:
+    """Every (field path, value) in `data` whose value is a placeholder, in document order."""
+    if is_placeholder(data):
+        yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from find_placeholders(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from find_placeholders(value, (*loc, index))
 
 
 class _Invalid:
@@ -133,19 +158,34 @@ def read_yaml(path: Path) -> YamlDocument:
     grows while we read) never lands in memory; anything but a regular file (a FIFO, a device)
     is refused before it is opened, since opening it could block.
     """
+    return parse_yaml(read_bytes(path), path, keep_text=False)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a record file, read as read_yaml does (regular files only, bounded); YamlError otherwise.
+
+    Opened without blocking (a FIFO has no writer) and checked on the open file, so that what is
+    checked is what is read.
+    """
     try:
-        info = path.stat()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise YamlError(f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise YamlError("not a regular file")
         if info.st_size > MAX_FILE_BYTES:
             raise YamlError(_too_big(info.st_size))
-        with path.open("rb") as handle:
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise YamlError(f"cannot read file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
     if len(raw) > MAX_FILE_BYTES:
         raise YamlError(_too_big(len(raw)))
-    return parse_yaml(raw, path, keep_text=False)
+    return raw
 
 
 def _too_big(size: int) -> str:
@@ -194,8 +234,15 @@ def _compose(text: str) -> yaml.Node | None:
         problem = exc.problem or exc.context or "invalid YAML"
         lines = text.split("\n")
         at = lines[line - 1][col - 1 : col] if line <= len(lines) else ""
+        opened = _unclosed_quote(text, exc, line)
+        if opened is not None:
+            start_line, start_col, quote = opened
+            problem = f"the {quote} quote that starts here is not closed where the value ends (YAML gave up at line {line}, column {col})"
+            raise YamlError(f"not valid YAML: {problem}", start_line, start_col) from None
         if at == "\t" or "tab" in problem:
             problem = "a tab character: YAML indentation must use spaces, not tabs"
+        elif "mapping values are not allowed" in problem:
+            problem = "a value holding ': ' must be quoted, e.g. summary: \"Note: ...\" (or use > and write it on the next lines)"
         elif "single document" in (exc.context or ""):
             problem = "a record file holds one YAML document, but a second one starts here ('---')"
         elif "nesting depth" in problem:
@@ -214,6 +261,24 @@ def _compose(text: str) -> yaml.Node | None:
         raise YamlError(f"not valid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise YamlError(f"nesting is too deep (a record needs at most {MAX_DEPTH} levels)") from None
+
+
+def _unclosed_quote(text: str, exc: Any, line: int) -> tuple[int, int, str] | None:
+    """Where a quoted value starts that ran on to the line YAML gave up on, if one did: the usual
+    cause is a missing closing quote, and the place to fix is where the quote opens."""
+    if "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
+        mark = exc.context_mark
+        return mark.line + 1, mark.column + 1, "double" if text[mark.index : mark.index + 1] == '"' else "single"
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.CSafeLoader):
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and token.start_mark.line != token.end_mark.line:
+                found = token
+    except yaml.YAMLError:
+        pass
+    if found is None or found.end_mark.line + 1 < line - 1:
+        return None  # a quoted value over several lines that ended well before the trouble is not its cause
+    return found.start_mark.line + 1, found.start_mark.column + 1, "double" if found.style == '"' else "single"
 
 
 class _Builder:

@@ -1,10 +1,12 @@
-"""Shared fixtures: a CliRunner that runs the real `frameworks` app, and the fixture records."""
+"""Every shared test helper: the CLI run in-process, the fixture records, a contributor's checkout,
+positions in a text, and a private record cache for each test."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -12,6 +14,8 @@ from typer.testing import CliRunner
 from space_frameworks.cli import app
 
 FIXTURES = Path(__file__).parent / "fixtures"
+BAD = Path(__file__).parent / "bad"  # the corpus of bad records, with its own seeds
+GOOD = BAD / "good" / "demo.yaml"  # the corpus' one valid record
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
@@ -44,3 +48,33 @@ def fixture_root(tmp_path: Path) -> Path:
     root = tmp_path / "records"
     shutil.copytree(FIXTURES, root)
     return root
+
+
+@pytest.fixture
+def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A contributor's checkout: frameworks/ with the corpus' good record, seeds/, schema/; the records
+    in use (FRAMEWORKS_ROOT) and the working directory, so that paths print short."""
+    shutil.copytree(BAD / "seeds", tmp_path / "seeds")
+    (tmp_path / "frameworks").mkdir()
+    shutil.copy(GOOD, tmp_path / "frameworks" / "demo.yaml")
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "framework.schema.json").write_text("{}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FRAMEWORKS_ROOT", str(tmp_path))
+    return tmp_path
+
+
+def cli(*args: str) -> Any:
+    """Run `frameworks ARGS` in-process with the environment as it is; the click Result."""
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def line_of(text: str, fragment: str) -> int:
+    """1-based number of the (first) line holding `fragment`."""
+    return text[: text.index(fragment)].count("\n") + 1
+
+
+def col_of(text: str, fragment: str) -> int:
+    """1-based column where `fragment` (first) starts on its line."""
+    start = text.index(fragment)
+    return start - text.rfind("\n", 0, start)

@@ -88,7 +88,7 @@ def test_output_file_is_written_and_directory_refused(run, tmp_path: Path) -> No
     assert result.exit_code == 0
     assert target.read_text(encoding="utf-8").startswith("## Outer Space Treaty")
     refused = run("compare", "ost", "us-eo-2020", "-o", str(tmp_path))
-    assert refused.exit_code == 2 and "cannot write" in refused.output
+    assert refused.exit_code == 2 and refused.stderr == f"frameworks: cannot write {tmp_path}: it is a folder; give a regular file\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["table.md"]  # nothing half-written left
 
 
@@ -108,7 +108,7 @@ def test_validate_names_file_and_line_of_a_field_typo(run, fixture_root: Path) -
     result = run("--root", str(fixture_root), "validate")
     assert result.exit_code == 1
     assert f"alpha.yaml:{line}:" in result.output
-    assert "positions.1.stnace: unknown field 'stnace' (did you mean 'stance'?)" in result.output
+    assert "positions[non-appropriation].stnace: unknown field 'stnace' (did you mean 'stance'?)" in result.output
 
 
 def test_root_option_and_environment_variable_select_the_records(run, fixture_root: Path) -> None:
@@ -118,12 +118,96 @@ def test_root_option_and_environment_variable_select_the_records(run, fixture_ro
     assert by_env.output == by_option.output
 
 
-def test_commands_refuse_invalid_records_with_a_pointer_to_validate(run, fixture_root: Path) -> None:
+def test_an_invalid_record_is_left_out_with_one_line_and_its_neighbours_still_compare(run, fixture_root: Path) -> None:
     path = fixture_root / "frameworks" / "beta.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("kind: national-position", "kind: opinion"), encoding="utf-8")
+    shown = str(path)
+    left_out = f"frameworks: {shown} left out: 1 problem; run frameworks validate {shown}"
+    listed = run("--root", str(fixture_root), "list", "--format", "json")
+    assert listed.exit_code == 0 and [r["id"] for r in json.loads(listed.stdout)] == ["alpha"]
+    assert listed.stderr.splitlines() == [left_out]
+    asked = run("--root", str(fixture_root), "compare", "alpha", "beta")
+    assert asked.exit_code == 1  # a requested id is itself invalid
+    assert asked.stderr.splitlines() == [left_out, f"frameworks: 'beta' is left out as invalid: fix {shown} first"]
+    assert "beta.yaml:5:7: kind:" in run("--root", str(fixture_root), "validate").stdout
+
+
+def test_a_record_citing_a_provision_it_lacks_is_left_out_of_compare(run, fixture_root: Path) -> None:
+    path = fixture_root / "frameworks" / "alpha.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "provisions: [art_1]" in text
+    path.write_text(text.replace("provisions: [art_1]", "provisions: [art_999]", 1), encoding="utf-8")
+    assert run("--root", str(fixture_root), "validate").exit_code == 1
     result = run("--root", str(fixture_root), "compare", "alpha", "beta")
-    assert result.exit_code == 1
-    assert "beta.yaml:5:7: kind:" in result.output and "frameworks validate" in result.output
+    assert result.exit_code == 1 and "alpha.yaml left out: 1 problem" in result.stderr
+    assert run("--root", str(fixture_root), "show", "beta").exit_code == 0
+
+
+def test_a_fresh_draft_does_not_stop_the_other_commands(run, fixture_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(fixture_root)
+    assert run("--root", str(fixture_root), "new", "test-law", "--kind", "statute").exit_code == 0
+    result = run("--root", str(fixture_root), "compare", "alpha", "beta", "--format", "json")
+    assert result.exit_code == 0
+    [line] = result.stderr.splitlines()
+    assert line.startswith("frameworks: frameworks/test-law.yaml left out: ")
+    assert line.endswith(" problems; run frameworks validate frameworks/test-law.yaml")
+
+
+def test_version(run) -> None:
+    from space_frameworks import __version__
+
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout == f"frameworks {__version__}\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [("cmp.html", "<!DOCTYPE html>"), ("cmp.json", "{"), ("cmp.csv", "framework,topic,"), ("cmp.md", "## "), ("cmp.txt", "Outer Space")],
+)
+def test_the_output_file_extension_picks_the_format(run, tmp_path: Path, name: str, starts: str) -> None:
+    target = tmp_path / name
+    assert run("compare", "ost", "us-eo-2020", "-o", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith(starts)
+
+
+def test_export_to_a_csv_file_writes_csv(run, tmp_path: Path) -> None:
+    target = tmp_path / "ds.csv"
+    assert run("export", "-o", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("framework,topic,")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compare", "ost", "--format", "json", "-o", "x.csv"], "--format json contradicts x.csv (a .csv file is csv)"),
+        (["compare", "ost", "--format", "pdf"], "--format pdf: PDF is written by: frameworks brief ID ID -o FILE.pdf"),
+        (["compare", "ost", "-o", "x.pdf"], "x.pdf: PDF is written by: frameworks brief"),
+        (["compare", "ost", "--format", "jsno"], "--format 'jsno': unknown format; did you mean json?"),
+        (["export", "-o", "x.md"], "x.md: this command cannot write markdown"),
+        (["brief", "ost", "us-eo-2020", "-o", "brief.html"], "brief.html: brief and pack write PDF: name the file .pdf"),
+        (["compare", "ost", "--as-of", "2020-02-30"], "--as-of '2020-02-30': 2020-02-30 is not a real date"),
+        (["compare", "ost", "--as-of", "2020/02/03"], "--as-of '2020/02/03': give a date as YYYY-MM-DD"),
+    ],
+)
+def test_usage_mistakes_are_one_line_and_exit_2(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"frameworks: {message}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_reads_like_a_person_wrote_it(run) -> None:
+    main = run("--help").stdout
+    assert main.index("Analysis commands:") < main.index("compare") < main.index("Contributing commands:") < main.index("validate")
+    for command in ("list", "topics", "show", "compare", "timeline", "signatories", "export", "brief", "pack", "validate", "schema", "new"):
+        text = run(command, "--help").stdout
+        assert "<" not in text and "list[" not in text, command
+        assert f"Example: frameworks {command}" in " ".join(text.split()), command
+    assert "--as-of DATE" in run("compare", "--help").stdout and "--topic TOPIC" in run("compare", "--help").stdout
 
 
 def test_timeline_merges_events_in_date_order(run) -> None:
@@ -146,3 +230,34 @@ def test_export_round_trips_every_record(run, tmp_path: Path) -> None:
     assert {f["id"] for f in data["frameworks"]} >= set(FIVE)
     rows = list(csv.DictReader(io.StringIO(run("export", "--format", "csv").output)))
     assert len(rows) == len(data["frameworks"]) * len(data["topics"])
+
+
+def test_new_redirected_to_a_file_writes_the_template_there(tmp_path: Path, fixture_root: Path) -> None:
+    """The README's `frameworks new my-id --kind statute > frameworks/my-id.yaml`: stdout is the file."""
+    import subprocess
+    import sys
+
+    target = fixture_root / "frameworks" / "my-id.yaml"
+    script = Path(sys.executable).with_name("frameworks")
+    env = {"PATH": "/usr/bin:/bin", "FRAMEWORKS_ROOT": str(fixture_root), "FRAMEWORKS_NO_CACHE": "1", "HOME": str(tmp_path)}
+    with target.open("w", encoding="utf-8") as handle:
+        result = subprocess.run(
+            [str(script), "new", "my-id", "--kind", "statute"], stdout=handle, stderr=subprocess.PIPE, env=env, cwd=fixture_root
+        )
+    assert result.returncode == 0, result.stderr
+    assert target.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+    assert b"then run: frameworks validate frameworks/my-id.yaml" in result.stderr
+
+
+def test_new_with_output_dash_prints_the_template(run, fixture_root: Path) -> None:
+    result = run("--root", str(fixture_root), "new", "my-id", "--kind", "statute", "-o", "-")
+    assert result.exit_code == 0 and result.stdout.startswith("# yaml-language-server: $schema=")
+    assert not (fixture_root / "frameworks" / "my-id.yaml").exists()
+
+
+def test_a_left_out_line_shows_control_characters_of_a_file_name_escaped(run, fixture_root: Path) -> None:
+    (fixture_root / "frameworks" / "evil\x1b]0;x\x07.yaml").write_text("id: evil\n", encoding="utf-8")
+    result = run("--root", str(fixture_root), "list")
+    assert result.exit_code == 0
+    [line] = result.stderr.splitlines()
+    assert "\x1b" not in line and "\x07" not in line and "evil\\x1b]0;x\\x07.yaml left out:" in line

@@ -43,6 +43,18 @@ EXPECTED: dict[str, list[str]] = {
     "deep-nesting.yaml": [
         "10:34: identifiers.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0: nesting is too deep (a record needs at most 20 levels)"
     ],
+    "unclosed-quote.yaml": [
+        "49:14: (file): not valid YAML: the double quote that starts here is not closed where the value ends "
+        "(YAML gave up at line 131, column 1)"
+    ],
+    "unclosed-quote-closed-later.yaml": [
+        "49:14: (file): not valid YAML: the double quote that starts here is not closed where the value ends "
+        "(YAML gave up at line 53, column 15)"
+    ],
+    "colon-in-value.yaml": [
+        "53:18: (file): not valid YAML: a value holding ': ' must be quoted, e.g. summary: \"Note: ...\" "
+        "(or use > and write it on the next lines)"
+    ],
     "tabs.yaml": ["41:1: (file): not valid YAML: a tab character: YAML indentation must use spaces, not tabs"],
     "bom.yaml": ["1:1: (file): the file begins with a byte-order mark (BOM): save it as UTF-8 without BOM"],
     "control-character.yaml": ["5:18: (file): not valid YAML: control characters are not allowed (U+0007)"],
@@ -56,10 +68,10 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "date-with-time.yaml": ["114:16: sources.0.retrieved: '2026-01-05 10:30:00' is not a date: give a date as YYYY-MM-DD, without a time"],
     "yes-no-stance.yaml": [
-        "56:13: positions.2.stance: Input should be 'affirms', 'conditional', 'denies', 'silent', 'disputed' or 'not-known' (got 'no')"
+        "56:13: positions[global-commons].stance: Input should be 'affirms', 'conditional', 'denies', 'silent', 'disputed' or 'not-known' (got 'no')"
     ],
     # -- structure: the models (and the exported JSON Schema) refuse these --
-    "unknown-field.yaml": ["49:5: positions.0.sumary: unknown field 'sumary' (did you mean 'summary'?)"],
+    "unknown-field.yaml": ["49:5: positions[resource-ownership].sumary: unknown field 'sumary' (did you mean 'summary'?)"],
     "bad-kind.yaml": [
         "6:7: kind: Input should be 'treaty', 'un-resolution', 'statute', 'executive-order', 'political-accord', "
         "'national-position', 'soft-law' or 'intergovernmental-process' (got 'law')"
@@ -74,11 +86,11 @@ EXPECTED: dict[str, list[str]] = {
     "too-long.yaml": ["5:14: short_title: String should have at most 300 characters (it has 359)"],
     "placeholder.yaml": ["4:8: title: to fill in: the full official title"],
     # -- cross-field and cross-record --
-    "unknown-topic.yaml": ["47:12: positions.0.topic: unknown topic 'resource-owner' (did you mean 'resource-ownership'?)"],
-    "unknown-provision.yaml": ["54:18: positions.1.provisions.0: unknown provision 'art_9' (did you mean 'art_4'?)"],
+    "unknown-topic.yaml": ["47:12: positions[resource-owner].topic: unknown topic 'resource-owner' (did you mean 'resource-ownership'?)"],
+    "unknown-provision.yaml": ["54:18: positions[non-appropriation].provisions.0: unknown provision 'art_9' (did you mean 'art_4'?)"],
     "unknown-source.yaml": ["27:30: status.2.sources.1: unknown source 'demo-newz' (did you mean 'demo-news'?)"],
     "unknown-excerpt.yaml": [
-        "66:16: positions.4.excerpts.0: unknown excerpt 'demo-news-2020/minster' (not in seeds/articles.yaml) "
+        "66:16: positions[international-forum].excerpts.0: unknown excerpt 'demo-news-2020/minster' (not in seeds/articles.yaml) "
         "(did you mean 'demo-news-2020/minister'?)"
     ],
     "unknown-article.yaml": [
@@ -106,7 +118,7 @@ EXPECTED: dict[str, list[str]] = {
     "strict-missing-modeline.yaml": [
         "1:1: (file): the first line should be the editor modeline '# yaml-language-server: $schema=../schema/framework.schema.json'"
     ],
-    "strict-uncited.yaml": ["103:5: positions.14: position cites no provision, source or excerpt"],
+    "strict-uncited.yaml": ["103:5: positions[dispute-settlement]: position cites no provision, source or excerpt"],
     "strict-missing-topic.yaml": ["46:1: positions: no position on topic 'heritage' (silent is a position)"],
 }
 

@@ -238,6 +238,6 @@ def test_a_wrong_stance_is_reported_on_its_own_line(root: Path, index: int, stan
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
     result = run(Path(root), text.encode(), strict=False)
     # One problem for the wrong value (and one more if it holds a control character), on the stance's line.
-    problems = [p for p in result.problems if p.field == f"positions.{index}.stance"]
+    problems = [p for p in result.problems if p.field == f"positions[{data['positions'][index]['topic']}].stance"]
     assert 1 <= len(problems) <= 2
     assert all("stance:" in text.split("\n")[problem.line - 1] for problem in problems)

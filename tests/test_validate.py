@@ -4,54 +4,21 @@ offending value; formats, exit codes, --strict, and checking a changed file agai
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from space_frameworks.cli import app
+from conftest import GOOD, cli, col_of, line_of
 from space_frameworks.reports.problems import render_problems
 from space_frameworks.schema.problems import Problem
 from space_frameworks.schema.records import load_dataset, load_topics
 
-BAD = Path(__file__).parent / "bad"
-GOOD = BAD / "good" / "demo.yaml"
 
-
-@pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A records root with the corpus' good record and seeds: the records in use (FRAMEWORKS_ROOT) and
-    the working directory, so that paths print short."""
-    shutil.copytree(BAD / "seeds", tmp_path / "seeds")
-    (tmp_path / "frameworks").mkdir()
-    shutil.copy(GOOD, tmp_path / "frameworks" / "demo.yaml")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("FRAMEWORKS_ROOT", str(tmp_path))
-    return tmp_path
-
-
-def cli(*args: str) -> object:
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
-
-
-def line_of(text: str, fragment: str) -> int:
-    """1-based number of the (first) line holding `fragment`."""
-    return text[: text.index(fragment)].count("\n") + 1
-
-
-def col_of(text: str, fragment: str) -> int:
-    start = text.index(fragment)
-    return start - text.rfind("\n", 0, start)
-
-
-def test_the_records_in_use_are_the_default(root: Path) -> None:
-    result = cli("--root", str(root), "validate")
+def test_the_records_in_use_are_the_default(checkout: Path) -> None:
+    result = cli("--root", str(checkout), "validate")
     assert result.exit_code == 0, result.output
     assert result.stdout == "1 file, 0 errors\n"
 
 
-def test_a_newcomer_who_makes_five_mistakes_gets_five_precise_lines(root: Path) -> None:
+def test_a_newcomer_who_makes_five_mistakes_gets_five_precise_lines(checkout: Path) -> None:
     """Copy a record, change five things wrongly: five lines, each naming file, line, column and field."""
     text = GOOD.read_text(encoding="utf-8")
     text = text.replace("id: demo\naliases: [demo-treaty]", "id: lunar-code\naliases: [lunar-code-2021]")
@@ -62,10 +29,10 @@ def test_a_newcomer_who_makes_five_mistakes_gets_five_precise_lines(root: Path) 
     )  # 3. a quote that is not verbatim
     text = text.replace("provisions: [art_4]", "provisions: [art_5]")  # 4. a provision that does not exist
     text = text.replace("    stance: affirms\n    summary: Celestial", "    stnace: affirms\n    summary: Celestial")  # 5. a misspelt field
-    path = root / "frameworks" / "lunar-code.yaml"
+    path = checkout / "frameworks" / "lunar-code.yaml"
     path.write_text(text, encoding="utf-8")
 
-    result = cli("--root", str(root), "validate")
+    result = cli("--root", str(checkout), "validate")
 
     assert result.exit_code == 1
     file = "frameworks/lunar-code.yaml"
@@ -76,9 +43,9 @@ def test_a_newcomer_who_makes_five_mistakes_gets_five_precise_lines(root: Path) 
         "quote it, e.g. '2019' or '2019-03'",
         f"{file}:{line_of(text, 'apropriation')}:{col_of(text, 'apropriation')}: provisions.0.quote: quote not found word for word "
         "in seeds/texts/demo-treaty.txt: the text has no '...not subject to national apropriation'",
-        f"{file}:{line_of(text, 'stnace')}:5: positions.1.stnace: unknown field 'stnace' (did you mean 'stance'?)",
+        f"{file}:{line_of(text, 'stnace')}:5: positions[non-appropriation].stnace: unknown field 'stnace' (did you mean 'stance'?)",
         f"{file}:{line_of(text, 'art_5')}:{col_of(text, 'art_5')}: "
-        "positions.14.provisions.0: unknown provision 'art_5' (did you mean 'art_4'?)",
+        "positions[dispute-settlement].provisions.0: unknown provision 'art_5' (did you mean 'art_4'?)",
         "2 files, 5 errors",
     ]
 
@@ -91,19 +58,19 @@ def test_a_newcomer_who_makes_five_mistakes_gets_five_precise_lines(root: Path) 
         .replace("stnace", "stance")
     )
     path.write_text(fixed, encoding="utf-8")
-    assert cli("--root", str(root), "validate").stdout == "2 files, 0 errors\n"
+    assert cli("--root", str(checkout), "validate").stdout == "2 files, 0 errors\n"
 
 
-def test_every_error_of_every_file_in_one_run_sorted_by_file_and_line(root: Path) -> None:
+def test_every_error_of_every_file_in_one_run_sorted_by_file_and_line(checkout: Path) -> None:
     good = GOOD.read_text(encoding="utf-8")
-    (root / "frameworks" / "b-two.yaml").write_text(
+    (checkout / "frameworks" / "b-two.yaml").write_text(
         good.replace("id: demo\naliases: [demo-treaty]", "id: b-two\naliases: []")
         .replace("kind: treaty", "kind: pact")
         .replace("topic: debris", "topic: debri"),
         encoding="utf-8",
     )
-    (root / "frameworks" / "a-one.yaml").write_text("id: a-one\ntitle: [unclosed\n", encoding="utf-8")
-    result = cli("--root", str(root), "validate")
+    (checkout / "frameworks" / "a-one.yaml").write_text("id: a-one\ntitle: [unclosed\n", encoding="utf-8")
+    result = cli("--root", str(checkout), "validate")
     lines = result.stdout.splitlines()
     assert result.exit_code == 1
     assert [line.split(":")[0] for line in lines[:-1]] == ["frameworks/a-one.yaml", "frameworks/b-two.yaml", "frameworks/b-two.yaml"]
@@ -111,23 +78,23 @@ def test_every_error_of_every_file_in_one_run_sorted_by_file_and_line(root: Path
     assert lines[-1] == "3 files, 3 errors"
 
 
-def test_exit_codes_0_valid_1_invalid_2_usage(root: Path) -> None:
+def test_exit_codes_0_valid_1_invalid_2_usage(checkout: Path) -> None:
     assert cli("validate", "frameworks/demo.yaml").exit_code == 0
-    (root / "frameworks" / "broken.yaml").write_text("id: broken\n", encoding="utf-8")
+    (checkout / "frameworks" / "broken.yaml").write_text("id: broken\n", encoding="utf-8")
     assert cli("validate", "frameworks").exit_code == 1
     missing = cli("validate", "frameworks/nope.yaml")
     assert missing.exit_code == 2
     assert missing.stderr == "frameworks: frameworks/nope.yaml: no such file or folder\n"
     assert cli("validate", "--format", "xml", "frameworks").exit_code == 2
     assert cli("validate", "--no-such-option").exit_code == 2
-    no_root = cli("--root", str(root / "seeds"), "validate")
+    no_root = cli("--root", str(checkout / "seeds"), "validate")
     assert no_root.exit_code == 2 and "no frameworks/ folder" in no_root.stderr
 
 
-def test_a_changed_file_is_checked_against_the_records_not_named(root: Path) -> None:
+def test_a_changed_file_is_checked_against_the_records_not_named(checkout: Path) -> None:
     """CI validates only the changed records: a new one must still not reuse another's id or alias."""
     text = GOOD.read_text(encoding="utf-8").replace("id: demo\n", "id: demo-2\n")  # keeps alias demo-treaty
-    (root / "frameworks" / "demo-2.yaml").write_text(text, encoding="utf-8")
+    (checkout / "frameworks" / "demo-2.yaml").write_text(text, encoding="utf-8")
     result = cli("validate", "frameworks/demo-2.yaml")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -136,16 +103,16 @@ def test_a_changed_file_is_checked_against_the_records_not_named(root: Path) -> 
     ]
 
 
-def test_a_file_named_twice_is_read_once(root: Path) -> None:
+def test_a_file_named_twice_is_read_once(checkout: Path) -> None:
     result = cli("validate", "frameworks", "frameworks/demo.yaml", "./frameworks/demo.yaml")
     assert result.stdout == "1 file, 0 errors\n"
 
 
-def test_strict_turns_warnings_into_errors(root: Path) -> None:
+def test_strict_turns_warnings_into_errors(checkout: Path) -> None:
     text = GOOD.read_text(encoding="utf-8")
     text = text.replace("last_verified: 2026-01-05", "last_verified: 2001-01-05")  # stale
     text = text.replace("    provisions: [art_4]\n", "")  # a position citing nothing
-    (root / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
+    (checkout / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
     assert cli("validate").stdout == "1 file, 0 errors\n"
     strict = cli("validate", "--strict")
     assert strict.exit_code == 1
@@ -155,19 +122,21 @@ def test_strict_turns_warnings_into_errors(root: Path) -> None:
     assert lines[-1] == f"1 file, {len(lines) - 1} errors"
 
 
-def test_a_topic_without_a_position_is_a_strict_error(root: Path) -> None:
+def test_a_topic_without_a_position_is_a_strict_error(checkout: Path) -> None:
     text = GOOD.read_text(encoding="utf-8")
     start = text.index("  - topic: heritage\n")
     end = text.index("  - topic:", start + 1)
-    (root / "frameworks" / "demo.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    (checkout / "frameworks" / "demo.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
     lines = cli("validate", "--strict").stdout.splitlines()
     assert (
         f"frameworks/demo.yaml:{line_of(text, 'positions:')}:1: positions: no position on topic 'heritage' (silent is a position)" in lines
     )
 
 
-def test_json_format(root: Path) -> None:
-    (root / "frameworks" / "demo.yaml").write_text(GOOD.read_text(encoding="utf-8").replace("kind: treaty", "kind: pact"), encoding="utf-8")
+def test_json_format(checkout: Path) -> None:
+    (checkout / "frameworks" / "demo.yaml").write_text(
+        GOOD.read_text(encoding="utf-8").replace("kind: treaty", "kind: pact"), encoding="utf-8"
+    )
     result = cli("validate", "--format", "json")
     assert result.exit_code == 1
     payload = json.loads(result.stdout)
@@ -177,8 +146,10 @@ def test_json_format(root: Path) -> None:
     assert problem["field"] == "kind" and problem["severity"] == "error"
 
 
-def test_github_format_prints_workflow_annotations(root: Path) -> None:
-    (root / "frameworks" / "demo.yaml").write_text(GOOD.read_text(encoding="utf-8").replace("kind: treaty", "kind: pact"), encoding="utf-8")
+def test_github_format_prints_workflow_annotations(checkout: Path) -> None:
+    (checkout / "frameworks" / "demo.yaml").write_text(
+        GOOD.read_text(encoding="utf-8").replace("kind: treaty", "kind: pact"), encoding="utf-8"
+    )
     result = cli("validate", "--format", "github")
     assert result.exit_code == 1
     first, summary = result.stdout.splitlines()
@@ -193,13 +164,13 @@ def test_github_annotations_escape_what_would_break_them() -> None:
     assert out.splitlines()[0] == "::error file=a%2Cb%3Ac.yaml,line=3,col=4,title=x::100%25 wrong\\nsecond line"
 
 
-def test_each_error_points_at_the_offending_value(root: Path) -> None:
+def test_each_error_points_at_the_offending_value(checkout: Path) -> None:
     """Block sequences, flow sequences, nested mappings, keys: each problem has its value's line and column."""
     text = GOOD.read_text(encoding="utf-8")
     text = text.replace("    sources: [demo-official, demo-news]", "    sources:\n      - demo-official\n      - demo-nws")
     text = text.replace("identifiers: [DEMO/1]", "identifiers: [DEMO/1, 7]")
     text = text.replace("    kind: press\n", "    kind: press\n    pages: 3\n")
-    (root / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
+    (checkout / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
     lines = cli("validate").stdout.splitlines()
     assert lines == [
         "frameworks/demo.yaml:10:23: identifiers.1: Input should be a valid string (got 7)",
@@ -209,17 +180,17 @@ def test_each_error_points_at_the_offending_value(root: Path) -> None:
     ]
 
 
-def test_a_structurally_invalid_record_is_still_checked_across_records(root: Path) -> None:
+def test_a_structurally_invalid_record_is_still_checked_across_records(checkout: Path) -> None:
     text = GOOD.read_text(encoding="utf-8").replace("kind: treaty", "kind: pact").replace("topic: debris", "topic: junk")
-    (root / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
+    (checkout / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
     lines = cli("validate").stdout.splitlines()
     assert len(lines) == 3 and "kind:" in lines[0] and "unknown topic 'junk'" in lines[1]
 
 
-def test_a_record_with_placeholders_is_never_loaded_as_valid(root: Path) -> None:
+def test_a_record_with_placeholders_is_never_loaded_as_valid(checkout: Path) -> None:
     text = GOOD.read_text(encoding="utf-8").replace("short_title: Demo Treaty", "short_title: 'TODO: the short title'")
-    (root / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
-    dataset = load_dataset(root)
+    (checkout / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
+    dataset = load_dataset(checkout)
     assert dataset.records == {}
     assert [str(p) for p in dataset.problems] == ["frameworks/demo.yaml:5:14: short_title: to fill in: the short title"]
 
@@ -228,3 +199,44 @@ def test_the_corpus_good_record_answers_every_topic_of_the_vocabulary() -> None:
     """If the vocabulary grows, the corpus' good record (and its strict test) must follow."""
     text = GOOD.read_text(encoding="utf-8")
     assert all(f"topic: {topic.id}\n" in text for topic in load_topics())
+
+
+def test_a_text_edited_after_its_hash_was_recorded_is_named_and_its_records_left_out(checkout: Path) -> None:
+    text = checkout / "seeds" / "texts" / "demo-treaty.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("national appropriation", "national  appropriation", 1), encoding="utf-8")
+    result = cli("validate")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "frameworks/demo.yaml:11:7: text: seeds/texts/demo-treaty.txt fails its integrity check (body-sha256), "
+        "so no quote can be checked against it"
+    )
+    assert lines[1].startswith("seeds/texts/demo-treaty.txt:1:1: (file): the body does not match the body-sha256 in its header")
+    shown = cli("list")
+    assert shown.exit_code == 0 and "frameworks/demo.yaml left out: 1 problem" in shown.stderr
+
+
+def test_a_text_without_a_hash_is_an_error_with_the_command_to_compute_it(checkout: Path) -> None:
+    text = checkout / "seeds" / "texts" / "demo-treaty.txt"
+    text.write_text("".join(line for line in text.read_text(encoding="utf-8").splitlines(keepends=True) if "body-sha256" not in line))
+    lines = cli("validate").stdout.splitlines()
+    assert lines[1].startswith("seeds/texts/demo-treaty.txt:1:1: (file): the header records no body-sha256: add the line '# body-sha256: ")
+    assert lines[1].endswith(" (frameworks text-hash seeds/texts/demo-treaty.txt)")
+    hashed = cli("text-hash", "seeds/texts/demo-treaty.txt")
+    assert hashed.exit_code == 0 and "(header has none)" in hashed.stdout
+
+
+def test_the_old_in_sentence_hash_form_is_accepted(checkout: Path) -> None:
+    text = checkout / "seeds" / "texts" / "demo-treaty.txt"
+    raw = text.read_text(encoding="utf-8").replace("# body-sha256: ", "# provenance: body is byte-identical; body-sha256 = ")
+    text.write_text(raw, encoding="utf-8")
+    assert cli("validate").exit_code == 0
+
+
+def test_every_text_of_the_project_matches_its_hash() -> None:
+    from space_frameworks.schema.records import PACKAGE_ROOT
+    from space_frameworks.schema.texts import read_source_text
+
+    texts = sorted((PACKAGE_ROOT / "seeds" / "texts").glob("*.txt"))
+    assert texts
+    assert {p.name: read_source_text(p.parent.parent, p.stem).integrity() for p in texts} == {p.name: None for p in texts}
