@@ -670,5 +670,7 @@ def _silence_stdout() -> None:
         pass
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # `python -m space_frameworks.cli`: through the guarded entry point
+    from .__main__ import main as guarded
+
+    guarded()

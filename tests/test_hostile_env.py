@@ -26,7 +26,7 @@ def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, 
     """Run `frameworks ARGS` as its own process with a private cache, and capture its bytes."""
     base = {k: v for k, v in os.environ.items() if k not in ("FRAMEWORKS_ROOT", "FRAMEWORKS_NO_CACHE", "NO_COLOR")}
     return subprocess.run(
-        [sys.executable, "-m", "space_frameworks.cli", *args],
+        [sys.executable, "-m", "space_frameworks", *args],
         env={**base, "COLUMNS": "100", **(env or {})},
         cwd=cwd,
         capture_output=True,
@@ -116,7 +116,7 @@ def test_sigterm_while_writing_leaves_no_temporary_file(tmp_path: Path) -> None:
     base = {k: v for k, v in os.environ.items() if k not in ("FRAMEWORKS_ROOT", "FRAMEWORKS_NO_CACHE")}
     for delay in (0.3, 0.6, 0.9, 1.2):
         process = subprocess.Popen(
-            [sys.executable, "-m", "space_frameworks.cli", "export", "-o", str(out / "all.json")],
+            [sys.executable, "-m", "space_frameworks", "export", "-o", str(out / "all.json")],
             env={**base, "XDG_CACHE_HOME": str(tmp_path / "c")},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -134,7 +134,7 @@ def test_writing_to_a_full_disk_ends_in_one_line(tmp_path: Path) -> None:
         pytest.skip("no /dev/full")
     with open("/dev/full", "wb") as full:
         result = subprocess.run(
-            [sys.executable, "-m", "space_frameworks.cli", "show", "ost"],
+            [sys.executable, "-m", "space_frameworks", "show", "ost"],
             env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)},
             stdout=full,
             stderr=subprocess.PIPE,
@@ -148,7 +148,7 @@ def test_writing_to_a_full_disk_ends_in_one_line(tmp_path: Path) -> None:
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
     result = subprocess.run(
-        [sys.executable, "-m", "space_frameworks.cli", "export"],
+        [sys.executable, "-m", "space_frameworks", "export"],
         env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)},
         stdout=reader.stdin,
         stderr=subprocess.PIPE,
@@ -164,9 +164,9 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 
 def test_sigint_at_start_up_exits_130_without_a_traceback(tmp_path: Path) -> None:
     base = {k: v for k, v in os.environ.items() if k not in ("FRAMEWORKS_ROOT",)}
-    for delay in (0.05, 0.15, 0.3):
+    for delay in (0.08, 0.15, 0.3, 0.5):
         process = subprocess.Popen(
-            [sys.executable, "-m", "space_frameworks.cli", "compare", "ost", "us-eo-2020"],
+            [sys.executable, "-m", "space_frameworks", "compare", "ost", "us-eo-2020"],
             env={**base, "XDG_CACHE_HOME": str(tmp_path)},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -176,7 +176,8 @@ def test_sigint_at_start_up_exits_130_without_a_traceback(tmp_path: Path) -> Non
         _, err = process.communicate(timeout=TIMEOUT)
         if process.returncode == 0:
             continue  # it finished first
-        assert process.returncode == 130, err
+        # 130, or killed by the signal itself before Python's handler exists (a shell shows both as 130).
+        assert process.returncode in (130, -signal.SIGINT), err
         assert b"Traceback" not in err
 
 
@@ -222,7 +223,7 @@ def test_the_tool_works_without_a_usable_cache_folder(tmp_path: Path, case: str)
     if case == "home-unset":
         full_env.pop("HOME", None)
     result = subprocess.run(
-        [sys.executable, "-m", "space_frameworks.cli", "compare", "ost", "us-eo-2020"],
+        [sys.executable, "-m", "space_frameworks", "compare", "ost", "us-eo-2020"],
         env=full_env,
         cwd=tmp_path,
         capture_output=True,
