@@ -77,12 +77,16 @@ def seeds_dir(root: Path) -> Path:
 
 
 def record_files(paths: list[Path]) -> list[Path]:
-    """The YAML files named, or found directly inside the folders named (sorted), each once."""
+    """The YAML files named, or found directly inside the folders named (sorted), each once.
+
+    Every entry named *.yaml or *.yml counts, whatever it is: a dangling symlink, a symlink to a
+    device, an editor's lock file (.#ost.yaml) or a folder is then reported by the reader with
+    its name, never skipped without a word."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            with os.scandir(path) as scan:  # file types from the folder listing: no stat per file
-                names = sorted(e.name for e in scan if e.name.endswith((".yaml", ".yml")) and e.is_file())
+            with os.scandir(path) as scan:  # names only: what each entry is, the reader checks
+                names = sorted(e.name for e in scan if e.name.endswith((".yaml", ".yml")))
             found.extend(path / name for name in names)
         else:
             found.append(path)

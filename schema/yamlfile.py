@@ -161,6 +161,29 @@ def read_yaml(path: Path) -> YamlDocument:
     return parse_yaml(read_bytes(path), path, keep_text=False)
 
 
+def _missing(path: Path) -> str:
+    """Why a listed file cannot be opened: an editor's lock, a dangling symlink, or gone."""
+    if path.is_symlink():
+        target = os.readlink(path)
+        if path.name.startswith(".#"):
+            return f"an editor's lock file (a symlink to {target!r}), not a record: save and close the file, or remove the lock"
+        return f"a symlink to {target!r}, which does not exist"
+    return "no such file"
+
+
+def _kind_of(mode: int) -> str:
+    for test, words in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return words
+    return "a special file"
+
+
 def read_bytes(path: Path) -> bytes:
     """The bytes of a record file, read as read_yaml does (regular files only, bounded); YamlError otherwise.
 
@@ -169,12 +192,14 @@ def read_bytes(path: Path) -> bytes:
     """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise YamlError(_missing(path)) from None
     except OSError as exc:
         raise YamlError(f"cannot read file: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise YamlError("not a regular file")
+            raise YamlError(f"not a regular file but {_kind_of(info.st_mode)}: a record is a plain YAML file")
         if info.st_size > MAX_FILE_BYTES:
             raise YamlError(_too_big(info.st_size))
         with os.fdopen(fd, "rb", closefd=False) as handle:

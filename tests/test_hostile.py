@@ -227,7 +227,7 @@ def test_a_fifo_is_refused_without_opening_it(tmp_path: Path) -> None:
     os.mkfifo(fifo)  # opening it for reading would block forever: there is no writer
     result = run_cli(str(fifo))
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[0] == f"{fifo}:1:1: (file): not a regular file"
+    assert result.stdout.splitlines()[0] == f"{fifo}:1:1: (file): not a regular file but a FIFO: a record is a plain YAML file"
 
 
 def test_all_cases_at_once_every_error_of_every_file_sorted_in_one_run(monkeypatch: pytest.MonkeyPatch) -> None:
