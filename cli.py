@@ -363,13 +363,14 @@ def brief(
     output: Annotated[Path, typer.Option("--output", "-o", help="The PDF file to write (atomically).")],
     topic: Annotated[list[str] | None, typer.Option("--topic", "-t", help="Only this topic (repeatable).")] = None,
     as_of: AsOfOption = None,
+    full: Annotated[bool, typer.Option("--full", help="The detailed edition: every quote, and a timeline.")] = False,
 ) -> None:
-    """Write a PDF brief comparing frameworks: matrix, topic sections with quotes, timeline, sources."""
+    """Write a PDF brief: key differences, a one-page matrix, what each cell rests on, sources (--full: every quote)."""
     dataset = load()
     ids = resolve(dataset, frameworks)
     if len(ids) < 2:
         fail("a brief compares two or more frameworks; for one, use: frameworks pack ID -o FILE")
-    write_pdf(dataset, ids, output, topics=topic, as_of=as_of_date(as_of))
+    write_pdf(dataset, ids, output, topics=topic, as_of=as_of_date(as_of), full=full)
 
 
 @app.command()
@@ -377,7 +378,7 @@ def pack(
     frameworks: Annotated[list[str] | None, typer.Argument(metavar="[ID...]", help="Ids or aliases (default: every framework).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="The PDF file to write (atomically). Required.")] = None,
 ) -> None:
-    """Write the briefing pack: the brief's parts for every framework (or those named), plus one chapter each."""
+    """Write the briefing pack: an overview grid of every framework (or those named), then one chapter each."""
     if output is None:
         fail("give the PDF file to write with -o FILE")
     dataset = load()
