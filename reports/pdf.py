@@ -448,33 +448,65 @@ def verdict(row: Row, names: Mapping[str, str]) -> str:
 def render_html(brief: Brief) -> str:
     """The brief as one HTML document (for WeasyPrint; also handy to inspect in a browser)."""
     names = {c.id: c.short_title for c in brief.comparison.columns}
-    html = (
-        environment()
-        .get_template("brief.html.j2")
-        .render(
-            b=brief,
-            c=brief.comparison,
-            names=names,
-            groups=column_groups(brief.comparison.columns),
-            basis_groups=column_groups(brief.comparison.columns, BASIS_COLUMNS),
-            verdict=lambda row: verdict(row, names),
-            timeline_entries=timeline_entries(brief.timeline),
-            stance_meanings=STANCE_MEANINGS,
-            key_differences=key_differences(brief.comparison),
-            headline=headline(brief.comparison),
-            gist=gist_of,
-            short_quote=short_quote,
-            quote_max=QUOTE_MAX,
-            key_rule=KEY_RULE,
-            statuses={c.id: c.status for c in brief.comparison.columns},
-            generated=brief.generated.strftime("%d %b %Y, %H:%M UTC").lstrip("0"),
-            generated_w3c=brief.generated.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            version=__version__,
-        )
+    html = brief_template().render(
+        b=brief,
+        c=brief.comparison,
+        names=names,
+        groups=column_groups(brief.comparison.columns),
+        basis_groups=column_groups(brief.comparison.columns, BASIS_COLUMNS),
+        verdict=lambda row: verdict(row, names),
+        timeline_entries=timeline_entries(brief.timeline),
+        stance_meanings=STANCE_MEANINGS,
+        key_differences=key_differences(brief.comparison),
+        headline=headline(brief.comparison),
+        gist=gist_of,
+        short_quote=short_quote,
+        quote_max=QUOTE_MAX,
+        key_rule=KEY_RULE,
+        statuses={c.id: c.status for c in brief.comparison.columns},
+        generated=brief.generated.strftime("%d %b %Y, %H:%M UTC").lstrip("0"),
+        generated_w3c=brief.generated.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        version=__version__,
     )
     if _CJK.search(html):
         html = html.replace(_STYLESHEET, _STYLESHEET + '<link rel="stylesheet" href="asset:brief-cjk.css">', 1)
     return html
+
+
+@cache
+def brief_template() -> Any:
+    """brief.html.j2, compiled once per process. With the record cache on (schema/cache.py), the
+    compiled template is also kept in $XDG_CACHE_HOME/frameworks/templates, so a run skips ~0.1 s of
+    compiling; Jinja2 checks it against the template's checksum, so an edited template is recompiled."""
+    from jinja2 import FileSystemBytecodeCache
+
+    from ..schema.cache import cache_file, enabled
+
+    env = environment()
+    if enabled():
+        folder = cache_file(TEMPLATES).parent / "templates"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:  # no usable cache folder: compile every time, as without the cache
+            return env.get_template("brief.html.j2")
+
+        class QuietCache(FileSystemBytecodeCache):
+            """A cache that never fails a run: a file it cannot read or write is a miss."""
+
+            def load_bytecode(self, bucket: Any) -> None:
+                try:
+                    super().load_bytecode(bucket)
+                except OSError:
+                    pass
+
+            def dump_bytecode(self, bucket: Any) -> None:
+                try:
+                    super().dump_bytecode(bucket)
+                except OSError:
+                    pass
+
+        env = env.overlay(bytecode_cache=QuietCache(str(folder)))
+    return env.get_template("brief.html.j2")
 
 
 def render_pdf(brief: Brief) -> RenderedPdf:
