@@ -65,6 +65,9 @@ PDF_VARIANT = "pdf/ua-1"
 MATRIX_COLUMNS = 5
 # The brief's annex (what each cell rests on) is portrait: three frameworks side by side at most.
 BASIS_COLUMNS = 3
+# A matrix of at most this many topics (and at most three frameworks) is short: it follows page 1 in
+# portrait rather than taking a landscape page of its own, which it would leave mostly empty.
+INLINE_MATRIX_ROWS = 6
 STANCE_MEANINGS = (
     ("affirms", "yes"),
     ("conditional", "yes, under stated conditions"),
@@ -462,6 +465,7 @@ def render_html(brief: Brief) -> str:
         gist=gist_of,
         short_quote=short_quote,
         quote_max=QUOTE_MAX,
+        inline_rows=INLINE_MATRIX_ROWS,
         key_rule=KEY_RULE,
         statuses={c.id: c.status for c in brief.comparison.columns},
         generated=brief.generated.strftime("%d %b %Y, %H:%M UTC").lstrip("0"),

@@ -297,6 +297,15 @@ def test_no_edition_has_a_near_empty_page(real_brief: Path, real_brief5: Path, r
         assert_no_near_empty_pages(path)
 
 
+def test_a_short_matrix_follows_page_1_in_portrait(tmp_path: Path) -> None:
+    """Two topics: the matrix would leave a landscape page nearly empty, so it flows after page 1."""
+    ids = framework_ids("ost", "us-eo-2020")
+    path = make_pdf(tmp_path, "short.pdf", "brief", *ids, "--topic", "resource-ownership", "--topic", "non-appropriation")
+    assert landscape_pages(path) == []
+    assert "At a glance" in page_texts(path)[0]
+    assert_no_near_empty_pages(path)
+
+
 def test_page_fill_measures_the_lowest_text(tmp_path: Path) -> None:
     from weasyprint import HTML
 
