@@ -600,15 +600,16 @@ def brief(
     output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The PDF file to write (atomically).")],
     topic: TopicOption = None,
     as_of: AsOfOption = None,
+    full: Annotated[bool, typer.Option("--full", help="The detailed edition: every quote, and a timeline.")] = False,
 ) -> None:
-    """Write a PDF brief comparing frameworks: matrix, topic sections with quotes, timeline, sources."""
+    """Write a PDF brief: key differences, a one-page matrix, what each cell rests on, sources (--full: every quote)."""
     check_pdf_output(output)
     date = as_of_date(as_of)
     dataset = load(ctx)
     ids = resolve(dataset, frameworks)
     if len(ids) < 2:
         fail("a brief compares two or more frameworks; for one, use: frameworks pack ID -o FILE")
-    write_pdf(dataset, ids, output, topics=topic, as_of=date)
+    write_pdf(dataset, ids, output, topics=topic, as_of=date, full=full)
 
 
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks pack -o pack.pdf")
@@ -619,7 +620,7 @@ def pack(
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="The PDF file to write (atomically). Required.")
     ] = None,
 ) -> None:
-    """Write the briefing pack: the brief's parts for every framework (or those named), plus one chapter each."""
+    """Write the briefing pack: an overview grid of every framework (or those named), then one chapter each."""
     if output is None:
         fail("give the PDF file to write with -o FILE")
     check_pdf_output(output)

@@ -69,6 +69,12 @@ def text_of(path: Path) -> str:
     return " ".join(raw.split())
 
 
+def bare(value: str) -> str:
+    """`value` without whitespace and hyphens: a line may break after the hyphen of "co-operation",
+    and the text extractor then joins the word without it."""
+    return re.sub(r"[\s-]", "", value)
+
+
 def page_texts(path: Path) -> list[str]:
     """The text of each page, whitespace collapsed (pypdf)."""
     return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages]
@@ -109,94 +115,173 @@ def fixture_records(fixture_root: Path) -> Path:
     return fixture_root
 
 
+def framework_ids(*names: str) -> list[str]:
+    """Record ids through Dataset.resolve, so a renamed record (an id kept as an alias) still works."""
+    dataset = load_dataset()
+    return [dataset.resolve(name).id for name in names]
+
+
+def make_pdf(folder: Path, name: str, *args: str) -> Path:
+    """Run `frameworks ARGS -o folder/name` and return the PDF's path; no warning allowed."""
+    path = folder / name
+    result = frameworks(*args, "-o", str(path))
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr, result.stderr
+    return path
+
+
 @pytest.fixture(scope="module")
 def real_brief(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`frameworks brief ost us-eo-2020` of the real records, made once for this module."""
-    path = tmp_path_factory.mktemp("real") / "brief.pdf"
-    result = frameworks("brief", "ost", "us-eo-2020", "-o", str(path))
-    assert result.exit_code == 0, result.output
-    assert "warning" not in result.stderr
-    return path
+    return make_pdf(tmp_path_factory.mktemp("real"), "brief.pdf", "brief", *framework_ids("ost", "us-eo-2020"))
+
+
+@pytest.fixture(scope="module")
+def real_brief5(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A five-framework brief of the real records."""
+    ids = framework_ids("ost", "us-eo-2020", "lux-2017", "artemis-accords", "russia-2020")
+    return make_pdf(tmp_path_factory.mktemp("real5"), "brief5.pdf", "brief", *ids)
+
+
+@pytest.fixture(scope="module")
+def real_full(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`frameworks brief --full ost us-eo-2020`: the detailed edition."""
+    return make_pdf(tmp_path_factory.mktemp("full"), "full.pdf", "brief", "--full", *framework_ids("ost", "us-eo-2020"))
+
+
+@pytest.fixture(scope="module")
+def real_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`frameworks pack` of every real record."""
+    return make_pdf(tmp_path_factory.mktemp("pack"), "pack.pdf", "pack")
+
+
+FOOTER = re.compile(r"^(Page \d+ of \d+|Data version .*)$")
+
+
+def page_fill(path: Path) -> list[float]:
+    """How far down each page its text reaches, as a share of the page height (0 = nothing below the
+    top edge, 1 = text at the very bottom), from the lowest text position of the page; the running
+    footer ('Page N of M', 'Data version ...') does not count."""
+    fills = []
+    for page in pypdf.PdfReader(path).pages:
+        height = float(page.mediabox.height)
+        lowest = height
+
+        def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+            nonlocal lowest
+            if text.strip() and not FOOTER.match(text.strip()):
+                y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]  # the text's baseline in page space (y up)
+                lowest = min(lowest, y)
+
+        page.extract_text(visitor_text=visit)
+        fills.append((height - lowest) / height)
+    return fills
+
+
+def assert_no_near_empty_pages(path: Path) -> None:
+    """Every page but the last is at least a third full."""
+    fills = page_fill(path)
+    thin = [(number, round(fill, 2)) for number, fill in enumerate(fills[:-1], start=1) if fill < 1 / 3]
+    assert not thin, f"pages less than a third full: {thin}"
+
+
+def landscape_pages(path: Path) -> list[int]:
+    """1-based numbers of the landscape pages."""
+    return [i + 1 for i, p in enumerate(pypdf.PdfReader(path).pages) if p.mediabox.width > p.mediabox.height]
 
 
 # --- the brief of the real records -------------------------------------------------------------
 
 
-def test_brief_cover_metadata_and_page_count(real_brief: Path) -> None:
-    reader = pypdf.PdfReader(real_brief)
-    assert 8 <= len(reader.pages) <= 40
-    cover = page_texts(real_brief)[0]
-    for words in (
-        "Outer Space Treaty (1967) vs US Executive Order 13914 (2020)",
-        "As of",
-        "all recorded events",
-        "Generated",
-        "Data version",
+def test_brief_of_two_frameworks_is_at_most_four_pages(real_brief: Path) -> None:
+    assert len(pypdf.PdfReader(real_brief).pages) <= 4
+
+
+def test_brief_page_1_has_title_as_of_counts_and_key_differences(real_brief: Path) -> None:
+    dataset = load_dataset()
+    ids = framework_ids("ost", "us-eo-2020")
+    comparison = build_comparison(dataset, ids)
+    page1 = page_texts(real_brief)[0]
+    titles = [dataset.records[i].short_title for i in ids]
+    assert " vs ".join(titles) in page1
+    latest = max(dataset.records[i].last_verified for i in ids)
+    assert f"data as of {pdf.format_date(latest)}".lower() in page1.lower()
+    for number, words in pdf.headline(comparison):
+        assert f"{number} {words}" in page1
+    assert sum(n for n, _ in pdf.headline(comparison)) == comparison.topics_compared
+    keys = pdf.key_differences(comparison)
+    assert 1 <= len(keys) <= 5 and all(row.relation == "differ" for row in keys)
+    for row in keys:
+        assert bare(row.label) in bare(page1)
+        for cell in row.cells:
+            assert bare(pdf.gist_of(cell)[:40]) in bare(page1)
+    assert re.search(r"data version (\d{4}-\d{2}-\d{2}) · [0-9a-f]{8}", page1, re.IGNORECASE)
+
+
+def test_brief_matrix_is_one_landscape_page_with_every_topic_and_gist(real_brief: Path, real_brief5: Path) -> None:
+    dataset = load_dataset()
+    for path, names in (
+        (real_brief, ("ost", "us-eo-2020")),
+        (real_brief5, ("ost", "us-eo-2020", "lux-2017", "artemis-accords", "russia-2020")),
     ):
-        assert words.lower() in cover.lower()  # the labels are set in capitals
-    assert re.search(r"data version (\d{4}-\d{2}-\d{2}) · [0-9a-f]{8}", cover, re.IGNORECASE)
-    meta = reader.metadata
-    assert meta.title == "Outer Space Treaty (1967) vs US Executive Order 13914 (2020)"
-    assert "compared on 15 topics" in meta.subject
-    assert "space resources" in meta["/Keywords"] and "us-eo-2020" in meta["/Keywords"]
+        assert landscape_pages(path) == [2], path.name
+        matrix = bare(page_texts(path)[1])
+        comparison = build_comparison(dataset, framework_ids(*names))
+        assert "Ataglance" in matrix
+        for row in comparison.rows:
+            assert bare(row.label) in matrix
+            for cell in row.cells:
+                assert bare(pdf.gist_of(cell)[:30]) in matrix
 
 
-def test_brief_bookmarks_point_at_their_sections(real_brief: Path) -> None:
-    reader = pypdf.PdfReader(real_brief)
-    marks = outline(reader)
-    top = [title for level, title, _ in marks if level == 1]
-    assert top == [
-        "Cover",
-        "Contents",
-        "At a glance",
-        "Topic by topic",
-        "Timeline of status events",
-        "Annex A. Sources",
-        "Annex B. Attached records",
+def test_brief_annex_gives_pinpoints_and_sources(real_brief: Path) -> None:
+    dataset = load_dataset()
+    comparison = build_comparison(dataset, framework_ids("ost", "us-eo-2020"))
+    text = re.sub(r"[\s-]", "", text_of(real_brief))
+    for row in comparison.rows:
+        for cell in row.cells:
+            for label in cell.pinpoints:
+                assert re.sub(r"[\s-]", "", label) in text, label
+    assert "What each cell rests on" in text_of(real_brief) and "Annex A. Sources" in text_of(real_brief)
+
+
+def test_brief_bookmarks_point_at_their_sections(real_brief: Path, real_full: Path) -> None:
+    for path, expected in (
+        (real_brief, ["Summary", "At a glance", "What each cell rests on", "Annex A. Sources", "Annex B. Attached records"]),
+        (
+            real_full,
+            ["Summary", "At a glance", "Topic by topic", "Timeline of status events", "Annex A. Sources", "Annex B. Attached records"],
+        ),
+    ):
+        reader = pypdf.PdfReader(path)
+        marks = outline(reader)
+        assert [title for level, title, _ in marks if level == 1] == expected
+        texts = page_texts(path)
+        for _, title, page in marks:
+            if title != "Summary":
+                assert title in texts[page - 1], (title, page)
+    topics = [
+        title for level, title, _ in outline(pypdf.PdfReader(real_full)) if level == 2 and title in {t.label for t in load_dataset().topics}
     ]
-    topics = [title for level, title, _ in marks if level == 2 and title in {t.label for t in load_dataset().topics}]
     assert len(topics) == 15
-    texts = page_texts(real_brief)
-    for _, title, page in marks:
-        if title != "Cover":
-            assert title in texts[page - 1], (title, page)
-    # The contents page gives the same page numbers as the bookmarks.
-    contents = texts[1]
-    for level, title, page in marks:
-        if level == 1 and title not in ("Cover", "Contents"):
-            assert re.search(re.escape(title) + r"[ .]*" + str(page) + r"\b", contents), (title, page)
 
 
-def test_brief_inner_pages_carry_running_header_and_page_x_of_y(real_brief: Path) -> None:
+def test_brief_pages_carry_running_header_and_page_x_of_y(real_brief: Path) -> None:
     texts = page_texts(real_brief)
     total = len(texts)
-    assert "Page 1 of" not in texts[0]  # the cover has no header or footer
-    for number, text in enumerate(texts[1:], start=2):
+    title = pypdf.PdfReader(real_brief).metadata.title
+    for number, text in enumerate(texts, start=1):
         assert f"Page {number} of {total}" in text
-        assert "Outer Space Treaty (1967) vs US Executive Order 13914 (2020)" in text
         assert "Data version" in text
+        if number > 1:  # page 1 shows the title itself
+            assert title in text
 
 
-def test_brief_matrix_is_landscape_and_the_rest_portrait(real_brief: Path) -> None:
-    reader = pypdf.PdfReader(real_brief)
-    marks = {title: page for _, title, page in outline(reader)}
-    landscape = [i + 1 for i, p in enumerate(reader.pages) if p.mediabox.width > p.mediabox.height]
-    assert landscape and landscape[0] == marks["At a glance"]
-    assert landscape == list(range(marks["At a glance"], marks["Topic by topic"]))
-    matrix = page_texts(real_brief)[landscape[0] - 1]
-    assert "Topic" in matrix and "Outer Space Treaty (1967)" in matrix and "US Executive Order 13914 (2020)" in matrix
-
-
-def test_brief_holds_every_quote_with_its_pinpoint(real_brief: Path) -> None:
+def test_full_edition_holds_every_quote_with_its_pinpoint(real_full: Path) -> None:
     dataset = load_dataset()
-    comparison = build_comparison(dataset, ["ost", "us-eo-2020"])
+    comparison = build_comparison(dataset, framework_ids("ost", "us-eo-2020"))
 
-    # Compared without whitespace and hyphens: a line may break after the hyphen of "co-operation",
-    # and pdftotext then joins the word without it.
-    def bare(value: str) -> str:
-        return re.sub(r"[\s-]", "", value)
-
-    text = bare(text_of(real_brief))
+    text = bare(text_of(real_full))
     quotes = [q for row in comparison.rows for cell in row.cells for q in cell.quotes]
     assert quotes
     for quote in quotes:
@@ -207,12 +292,77 @@ def test_brief_holds_every_quote_with_its_pinpoint(real_brief: Path) -> None:
             assert bare(cell.summary) in text
 
 
+def test_no_edition_has_a_near_empty_page(real_brief: Path, real_brief5: Path, real_full: Path, real_pack: Path) -> None:
+    for path in (real_brief, real_brief5, real_full, real_pack):
+        assert_no_near_empty_pages(path)
+
+
+def test_a_short_matrix_follows_page_1_in_portrait(tmp_path: Path) -> None:
+    """Two topics: the matrix would leave a landscape page nearly empty, so it flows after page 1."""
+    ids = framework_ids("ost", "us-eo-2020")
+    path = make_pdf(tmp_path, "short.pdf", "brief", *ids, "--topic", "resource-ownership", "--topic", "non-appropriation")
+    assert landscape_pages(path) == []
+    assert "At a glance" in page_texts(path)[0]
+    assert_no_near_empty_pages(path)
+
+
+def test_page_fill_measures_the_lowest_text(tmp_path: Path) -> None:
+    from weasyprint import HTML
+
+    path = tmp_path / "fill.pdf"
+    html = '<style>@page { size: A4; margin: 0 } p { margin: 0; font-size: 10pt }</style><p>top</p><p style="break-before: page; margin-top: 148.5mm">half</p>'
+    HTML(string=html).write_pdf(path)
+    top, half = page_fill(path)
+    assert top < 0.05 and 0.5 < half < 0.55
+
+
+def test_pdfs_are_tagged_pdf_ua_with_title_shown_and_language(real_brief: Path, real_full: Path, real_pack: Path) -> None:
+    for path in (real_brief, real_full, real_pack):
+        reader = pypdf.PdfReader(path)
+        root = reader.trailer["/Root"]
+        assert bool(root["/MarkInfo"]["/Marked"])
+        assert "/StructTreeRoot" in root
+        assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+        assert str(root["/Lang"]).startswith("en")
+        assert b"pdfuaid" in root["/Metadata"].get_object().get_data()
+        tags = structure_tags(root["/StructTreeRoot"])
+        assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Link"} <= tags, tags
+
+
+def structure_tags(node: Any, found: set[str] | None = None) -> set[str]:
+    """Every structure type (/H1, /Table, /TH ...) under a structure tree node."""
+    found = set() if found is None else found
+    node = node.get_object()
+    if isinstance(node, pypdf.generic.ArrayObject):
+        for kid in node:
+            structure_tags(kid, found)
+        return found
+    if not isinstance(node, pypdf.generic.DictionaryObject):
+        return found
+    if "/S" in node:
+        found.add(str(node["/S"]))
+    if "/K" in node:
+        structure_tags(node["/K"], found)
+    return found
+
+
+def test_pdfua_checker_finds_no_error(real_brief: Path, real_full: Path, real_pack: Path) -> None:
+    """`pdfua check` (PyPI, in the test extras) reports no error; its warnings (header cells without
+    /Scope, which WeasyPrint does not write) are allowed."""
+    checker = shutil.which("pdfua", path=str(Path(sys.executable).parent)) or shutil.which("pdfua")
+    assert checker, "install the test extras: pip install -e '.[test]' (pdfua)"
+    for path in (real_brief, real_full, real_pack):
+        result = subprocess.run([checker, "check", "--min-severity", "error", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout[-3000:]
+
+
 def test_brief_attaches_the_source_yaml_of_each_framework(real_brief: Path) -> None:
     reader = pypdf.PdfReader(real_brief)
     dataset = load_dataset()
-    assert set(reader.attachments) == {"ost.yaml", "us-eo-2020.yaml"}
-    for record_id in ("ost", "us-eo-2020"):
-        assert reader.attachments[f"{record_id}.yaml"] == [dataset.files[record_id].read_bytes()]
+    ids = framework_ids("ost", "us-eo-2020")
+    assert set(reader.attachments) == {dataset.files[i].name for i in ids}
+    for record_id in ids:
+        assert reader.attachments[dataset.files[record_id].name] == [dataset.files[record_id].read_bytes()]
 
 
 def test_brief_uses_only_the_bundled_fonts(real_brief: Path) -> None:
@@ -221,22 +371,35 @@ def test_brief_uses_only_the_bundled_fonts(real_brief: Path) -> None:
     assert not any("CJK" in name for name in names)  # the CJK font is loaded only when needed
 
 
+def test_brief_metadata(real_brief: Path) -> None:
+    meta = pypdf.PdfReader(real_brief).metadata
+    assert meta.title == "Outer Space Treaty (1967) vs US Executive Order 13914 (2020)"
+    assert "compared on 15 topics" in meta.subject
+    assert "space resources" in meta["/Keywords"] and "us-eo-2020" in meta["/Keywords"]
+
+
 # --- the pack ----------------------------------------------------------------------------------
 
 
-def test_pack_of_named_frameworks_has_a_chapter_each(fixture_records: Path, tmp_path: Path) -> None:
+def test_pack_of_named_frameworks_has_an_overview_then_a_chapter_each(fixture_records: Path, tmp_path: Path) -> None:
     path = tmp_path / "pack.pdf"
-    result = frameworks("--root", str(fixture_records), "pack", "alpha", "beta", "gamma", "-o", str(path))
+    result = frameworks("--root", str(fixture_records), "pack", "beta", "gamma", "alpha", "-o", str(path))
     assert result.exit_code == 0, result.output
     assert re.search(r"wrote .*pack\.pdf \(\d+ pages\)", result.stderr)
     reader = pypdf.PdfReader(path)
     marks = outline(reader)
     top = [t for level, t, _ in marks if level == 1]
-    assert top[4] == "The frameworks"
+    assert top == ["Overview", "The frameworks", "Timeline of status events", "Annex A. Sources", "Annex B. Attached records"]
     start, end = (next(i for i, m in enumerate(marks) if m[1] == title) for title in ("The frameworks", "Timeline of status events"))
-    assert [t for _, t, _ in marks[start + 1 : end]] == ["Alpha Treaty", "Beta position", "Gamma Treaty"]
+    # Treaties first (alpha and gamma: same date, so by id), then the national position.
+    assert [t for _, t, _ in marks[start + 1 : end]] == ["Alpha Treaty", "Gamma Treaty", "Beta position"]
     assert set(reader.attachments) == {"alpha.yaml", "beta.yaml", "gamma.yaml"}
-    assert page_texts(path)[0].lower().startswith("briefing pack")
+    first = page_texts(path)[0]
+    assert first.lower().startswith("briefing pack")
+    assert first.index("Alpha Treaty") < first.index("Gamma Treaty") < first.index("Beta position")
+    for words in ("not known", "not yet", "affirms", "silent"):
+        assert words in first.lower()  # the legend
+    assert landscape_pages(path) == [1]
 
 
 def test_pack_defaults_to_every_framework(fixture_records: Path, tmp_path: Path) -> None:
@@ -246,16 +409,34 @@ def test_pack_defaults_to_every_framework(fixture_records: Path, tmp_path: Path)
     assert set(pypdf.PdfReader(path).attachments) == {"alpha.yaml", "beta.yaml", "gamma.yaml", "delta.yaml"}
 
 
+def test_real_pack_opens_with_a_one_page_overview_of_every_framework(real_pack: Path) -> None:
+    dataset = load_dataset()
+    texts = page_texts(real_pack)
+    assert landscape_pages(real_pack) == [1]
+    overview = texts[0]
+    order = pdf.pack_order(list(dataset.records.values()))
+    assert order[0].kind.value == "treaty"
+    kinds = [r.kind.value for r in order]
+    assert kinds == sorted(kinds, key=pdf.PACK_KIND_ORDER.index)
+    positions = [overview.find(r.short_title) for r in order]
+    assert -1 not in positions and positions == sorted(positions)
+    for topic in dataset.topics:
+        assert bare(topic.label)[:12] in bare(overview)
+    marks = outline(pypdf.PdfReader(real_pack))
+    chapters = [t for level, t, _ in marks if level == 2][: len(order)]
+    assert chapters == [r.short_title for r in order]
+
+
 def test_matrix_splits_many_frameworks_into_column_groups_with_headers_repeated(fixture_records: Path, tmp_path: Path) -> None:
     for index in range(3):  # seven frameworks: more than one landscape page holds side by side
         text = (fixture_records / "frameworks" / "gamma.yaml").read_text(encoding="utf-8")
         text = text.replace("id: gamma\n", f"id: extra{index}\n").replace("Gamma Treaty", f"Extra {index} Treaty")
         (fixture_records / "frameworks" / f"extra{index}.yaml").write_text(text, encoding="utf-8")
-    path = tmp_path / "pack.pdf"
-    assert frameworks("--root", str(fixture_records), "pack", "-o", str(path)).exit_code == 0
-    reader = pypdf.PdfReader(path)
+    path = tmp_path / "brief.pdf"
+    ids = ["alpha", "beta", "gamma", "delta", "extra0", "extra1", "extra2"]
+    assert frameworks("--root", str(fixture_records), "brief", *ids, "-o", str(path)).exit_code == 0
     texts = page_texts(path)
-    landscape = [i for i, p in enumerate(reader.pages) if p.mediabox.width > p.mediabox.height]
+    landscape = [i - 1 for i in landscape_pages(path)]
     matrix = " ".join(texts[i] for i in landscape)
     assert "Frameworks 1–4 of 7" in matrix and "Frameworks 5–7 of 7" in matrix
     for i in landscape:  # every matrix page starts with the header row
@@ -265,13 +446,60 @@ def test_matrix_splits_many_frameworks_into_column_groups_with_headers_repeated(
     assert [len(g) for g in pdf.column_groups(tuple(range(15)))] == [5, 5, 5]  # type: ignore[arg-type]
 
 
+# --- the parts of page 1 and the matrix, from the data ------------------------------------------
+
+
+def test_gist_falls_back_to_the_first_sentence_clipped_on_a_word() -> None:
+    from space_frameworks.reports.comparison import Cell
+
+    def cell(summary: str, gist: str | None = None) -> Cell:
+        return Cell("x", "t", "affirms", summary, gist, (), (), None)
+
+    assert pdf.gist_of(cell("Anything.", "The record's own line")) == "The record's own line"
+    assert pdf.gist_of(cell("Extraction is allowed (Art. 1). More follows here.")) == "Extraction is allowed (Art. 1)."
+    assert pdf.gist_of(cell("The U.S. position holds. Second.")) == "The U.S. position holds."
+    long = "Word " * 40
+    clipped = pdf.gist_of(cell(long))
+    assert len(clipped) <= pdf.GIST_MAX and clipped.endswith("Word…")
+
+
+def test_key_differences_put_affirms_against_denies_first(fixture_records: Path) -> None:
+    from space_frameworks.reports.comparison import Cell, Row
+
+    def row(topic: str, *stances: str) -> Row:
+        return Row(topic, topic, "?", tuple(Cell(f"f{i}", topic, s, "x.", None, (), (), None) for i, s in enumerate(stances)))
+
+    rows = (
+        row("a", "affirms", "silent"),
+        row("b", "affirms", "conditional"),
+        row("c", "affirms", "denies"),
+        row("d", "silent", "silent"),
+        row("e", "denies", "affirms"),
+    )
+    comparison = pdf.Comparison(columns=(None, None), rows=rows, as_of=None, topics_compared=5, counts=(), differences_only=False)  # type: ignore[arg-type]
+    assert [r.topic for r in pdf.key_differences(comparison)] == ["c", "e", "b", "a"]
+    assert [r.topic for r in pdf.key_differences(comparison, limit=2)] == ["c", "e"]
+    assert pdf.key_difference_limit(2) == 5 and pdf.key_difference_limit(5) == 3
+
+
 # --- options -----------------------------------------------------------------------------------
 
 
 def test_topic_and_as_of_narrow_the_brief(fixture_records: Path, tmp_path: Path) -> None:
     path = tmp_path / "brief.pdf"
     result = frameworks(
-        "--root", str(fixture_records), "brief", "alpha", "beta", "--topic", "resource-ownership", "--as-of", "2010-05-01", "-o", str(path)
+        "--root",
+        str(fixture_records),
+        "brief",
+        "--full",
+        "alpha",
+        "beta",
+        "--topic",
+        "resource-ownership",
+        "--as-of",
+        "2010-05-01",
+        "-o",
+        str(path),
     )
     assert result.exit_code == 0, result.output
     marks = outline(pypdf.PdfReader(path))
@@ -457,7 +685,8 @@ def test_hostile_record_text_leaves_no_trace_and_makes_no_request(
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     path = tmp_path / "brief.pdf"
-    result = frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(path))
+    # The full edition shows every summary whole (the brief shows its first sentence).
+    result = frameworks("--root", str(fixture_records), "brief", "--full", "alpha", "beta", "-o", str(path))
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stderr  # nothing was even asked of the fetcher
 
