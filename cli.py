@@ -670,8 +670,3 @@ def _silence_stdout() -> None:
     except (OSError, ValueError):
         pass
 
-
-if __name__ == "__main__":  # `python -m space_frameworks.cli`: through the guarded entry point
-    from .__main__ import main as guarded
-
-    guarded()

@@ -142,7 +142,7 @@ def time_command(label: str, argv: list[str], runs: int, cwd: Path) -> Timing:
 def frameworks_command() -> list[str]:
     """The installed `frameworks` script beside this Python, else the module."""
     script = BIN / "frameworks"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "space_frameworks.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "space_frameworks"]
 
 
 def benchmark(sizes: tuple[int, ...] = (1_000, 10_000), runs: int = 5, checker_sizes: tuple[int, ...] = (1_000,)) -> BenchResult:
