@@ -1,6 +1,6 @@
 """Hostile environments: odd terminals, output paths, signals, encodings, caches and records folders.
 
-Each test runs the real command as a separate process (python -m space_frameworks.cli), because
+Each test runs the real command as a separate process (python -m space_frameworks), because
 what is under test is what a process does: its exit code, what reaches the terminal, what is left
 on disk. Companion of test_hostile.py (bad records); see issue "Hostile environments".
 """
