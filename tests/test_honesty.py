@@ -3,13 +3,11 @@ check that keeps words about our files (not the law) out of record text."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from space_frameworks.cli import app
+from conftest import cli
 
 BAD = Path(__file__).parent / "bad"
 GOOD = BAD / "good" / "demo.yaml"
@@ -32,20 +30,6 @@ PARTIES = """  - date: 2020-07-01
 NOT_RECORDED = "participation:\n  coverage: not-recorded\n  counted: parties\n"
 
 
-@pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(BAD / "seeds", tmp_path / "seeds")
-    (tmp_path / "frameworks").mkdir()
-    shutil.copy(GOOD, tmp_path / "frameworks" / "demo.yaml")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("FRAMEWORKS_ROOT", str(tmp_path))
-    return tmp_path
-
-
-def cli(*args: str) -> object:
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
-
-
 def write_demo(root: Path, participation: str, parties: str = PARTIES, **replace: str) -> None:
     """The corpus' good record with party events and a participation block of our choosing."""
     text = GOOD.read_text(encoding="utf-8").replace(NOT_RECORDED, "")
@@ -56,9 +40,9 @@ def write_demo(root: Path, participation: str, parties: str = PARTIES, **replace
     (root / "frameworks" / "demo.yaml").write_text(text + participation, encoding="utf-8")
 
 
-def test_a_list_complete_as_of_a_date_says_so_with_its_source(root: Path) -> None:
+def test_a_list_complete_as_of_a_date_says_so_with_its_source(checkout: Path) -> None:
     block = "participation:\n  coverage: complete\n  counted: parties\n  known_total: 2\n  as_of: 2022-01-01\n  source: demo-official\n"
-    write_demo(root, block)
+    write_demo(checkout, block)
     assert cli("validate", "--strict").stdout == "1 file, 0 errors\n"
     out = cli("signatories", "demo").stdout
     assert out.rstrip().endswith(
@@ -73,24 +57,24 @@ def test_a_list_complete_as_of_a_date_says_so_with_its_source(root: Path) -> Non
     assert "the list is complete only to 1 Jan 2022 (Demo Assembly): later acts may be missing" in late
 
 
-def test_a_partial_list_gives_the_known_total(root: Path) -> None:
+def test_a_partial_list_gives_the_known_total(checkout: Path) -> None:
     block = "participation:\n  coverage: partial\n  counted: signatories\n  known_total: 60\n  as_of: '2026-01'\n  source: demo-official\n"
-    write_demo(root, block)
+    write_demo(checkout, block)
     assert cli("validate", "--strict").stdout == "1 file, 0 errors\n"
     out = cli("signatories", "demo").stdout
     assert out.rstrip().endswith("3 signatories recorded, of 60 signatories known as of Jan 2026 (Demo Assembly): the list is partial")
     assert "participating" not in out
 
 
-def test_a_list_not_recorded_gives_the_declared_count_never_a_bare_zero(root: Path) -> None:
+def test_a_list_not_recorded_gives_the_declared_count_never_a_bare_zero(checkout: Path) -> None:
     block = (
         "participation:\n  coverage: not-recorded\n  counted: parties\n  known_total: 115\n  as_of: 2025-01-01\n  source: demo-official\n"
     )
-    write_demo(root, block, parties="")
+    write_demo(checkout, block, parties="")
     out = cli("signatories", "demo").stdout
     assert out.rstrip().endswith("List of parties not recorded: 115 parties as of 1 Jan 2025 (Demo Assembly)")
     assert "0 parties" not in out and "participating" not in out
-    write_demo(root, NOT_RECORDED, parties="")
+    write_demo(checkout, NOT_RECORDED, parties="")
     assert cli("signatories", "demo").stdout.rstrip().endswith("List of parties not recorded; the count is not verified")
 
 
@@ -113,8 +97,8 @@ def test_a_list_not_recorded_gives_the_declared_count_never_a_bare_zero(root: Pa
         ),
     ],
 )
-def test_participation_must_agree_with_the_list(root: Path, block: str, message: str) -> None:
-    write_demo(root, block)
+def test_participation_must_agree_with_the_list(checkout: Path, block: str, message: str) -> None:
+    write_demo(checkout, block)
     result = cli("validate")
     assert result.exit_code == 1
     assert any(message in line for line in result.stdout.splitlines()), result.stdout
@@ -124,9 +108,9 @@ def test_participation_must_agree_with_the_list(root: Path, block: str, message:
     "words",
     ["Read in a stored copy of the page.", "as in the stored text", "not named in the seed set", "section number unconfirmed"],
 )
-def test_words_about_our_files_are_a_strict_error_in_records(root: Path, words: str) -> None:
-    write_demo(root, NOT_RECORDED, parties="", **{"description: Adopted by the Demo Assembly.": f"description: {words}"})
-    text = (root / "frameworks" / "demo.yaml").read_text(encoding="utf-8")
+def test_words_about_our_files_are_a_strict_error_in_records(checkout: Path, words: str) -> None:
+    write_demo(checkout, NOT_RECORDED, parties="", **{"description: Adopted by the Demo Assembly.": f"description: {words}"})
+    text = (checkout / "frameworks" / "demo.yaml").read_text(encoding="utf-8")
     assert cli("validate").stdout == "1 file, 0 errors\n"  # a warning: drafts still compare
     strict = cli("validate", "--strict")
     assert strict.exit_code == 1
@@ -134,8 +118,8 @@ def test_words_about_our_files_are_a_strict_error_in_records(root: Path, words: 
     assert line.startswith(f"frameworks/demo.yaml:{text[: text.index(words)].count(chr(10)) + 1}:") and "status.0.description" in line
 
 
-def test_words_about_our_files_are_flagged_in_press_reports_too(root: Path) -> None:
-    articles = root / "seeds" / "articles.yaml"
+def test_words_about_our_files_are_flagged_in_press_reports_too(checkout: Path) -> None:
+    articles = checkout / "seeds" / "articles.yaml"
     text = articles.read_text(encoding="utf-8")
     outlet = text.split("outlet: ", 1)[1].split("\n", 1)[0]
     articles.write_text(text.replace(f"outlet: {outlet}", "outlet: A broadcaster (not named in the seed set)", 1), encoding="utf-8")

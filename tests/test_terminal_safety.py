@@ -3,25 +3,11 @@ passes validation, so it never reaches a table, a brief or an error message from
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from space_frameworks.cli import app
-
-BAD = Path(__file__).parent / "bad"
-
-
-@pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(BAD / "seeds", tmp_path / "seeds")
-    (tmp_path / "frameworks").mkdir()
-    shutil.copy(BAD / "good" / "demo.yaml", tmp_path / "frameworks" / "demo.yaml")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("FRAMEWORKS_ROOT", str(tmp_path))
-    return tmp_path
+from conftest import cli
 
 
 @pytest.mark.parametrize(
@@ -34,11 +20,11 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ("\\x9b31m", "U+009B"),
     ],
 )
-def test_control_characters_in_record_text_are_errors_with_their_line(root: Path, escaped: str, code: str) -> None:
-    path = root / "frameworks" / "demo.yaml"
+def test_control_characters_in_record_text_are_errors_with_their_line(checkout: Path, escaped: str, code: str) -> None:
+    path = checkout / "frameworks" / "demo.yaml"
     text = path.read_text(encoding="utf-8").replace("short_title: Demo Treaty", f'short_title: "Demo {escaped} Treaty"')
     path.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate"], catch_exceptions=False)
+    result = cli("validate")
     assert result.exit_code == 1
     assert (
         result.stdout.splitlines()[0]
