@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -210,16 +211,18 @@ def resolve(dataset: Dataset, names: list[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Print `text`, or write it atomically to `output` (the one writer of every output)."""
+def emit(text: str | Iterable[str], output: Path | None) -> None:
+    """Print `text` (or its pieces, in turn), or write it atomically to `output` (the one writer of every output)."""
+    pieces = [text if text.endswith("\n") else text + "\n"] if isinstance(text, str) else text
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        for piece in pieces:
+            sys.stdout.write(piece)
         return
-    write_file(text.encode("utf-8"), output)
+    write_file((piece.encode("utf-8") for piece in pieces), output)
     say(f"wrote {output}")
 
 
-def write_file(data: bytes, output: Path) -> None:
+def write_file(data: bytes | Iterable[bytes], output: Path) -> None:
     """Write `data` atomically to `output` with reports.files' one writer; a refusal or failure exits 2."""
     from .reports.files import OutputRefused, write_atomically
 
@@ -317,7 +320,7 @@ def list_frameworks(ctx: typer.Context, output_format: FormatOption = None, outp
     dataset = load(ctx)
     rows = tuple(
         (r.id, r.short_title, r.kind.value, r.legal_force.value, framework_status(r, None)[0], ", ".join(r.aliases))
-        for r in dataset.records.values()
+        for r in dataset.records.stream()
     )
     listing = Listing(
         title="Frameworks",
@@ -456,7 +459,7 @@ def export(
     """The whole dataset, for spreadsheets and other tools."""
     chosen = choose_format(output_format, output, (Format.json, Format.csv, Format.sqlite))
     from .reports.comparison import build_comparison
-    from .reports.export import dataset_to_json
+    from .reports.export import dataset_json_chunks
     from .reports.render import comparison_to_csv
 
     dataset = load(ctx)
@@ -464,10 +467,9 @@ def export(
         export_sqlite(dataset, output)
         return
     if chosen == Format.csv:
-        text = comparison_to_csv(build_comparison(dataset, list(dataset.records)))
+        emit(comparison_to_csv(build_comparison(dataset, list(dataset.records))), output)
     else:
-        text = dataset_to_json(dataset)
-    emit(text, output)
+        emit(dataset_json_chunks(dataset), output)
 
 
 def export_sqlite(dataset: Dataset, output: Path | None) -> None:
@@ -669,4 +671,3 @@ def _silence_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-

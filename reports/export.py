@@ -1,20 +1,37 @@
-"""`frameworks export`: the whole dataset as one JSON document."""
+"""`frameworks export`: the whole dataset as one JSON document, written record by record."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import Any
 
 from .. import __version__
 from ..schema.records import Dataset
 
+DATASET_FORMAT = "frameworks.dataset/1"
+
 
 def dataset_to_json(dataset: Dataset) -> str:
     """Every record (as validated), the topic vocabulary and the press reports, in one document."""
-    payload = {
-        "format": "frameworks.dataset/1",
-        "tool_version": __version__,
-        "topics": [t.model_dump(mode="json") for t in dataset.topics],
-        "frameworks": [r.model_dump(mode="json") for r in dataset.records.values()],
-        "articles": [a.model_dump(mode="json") for a in dataset.articles.values()],
-    }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return "".join(dataset_json_chunks(dataset))
+
+
+def dataset_json_chunks(dataset: Dataset) -> Iterator[str]:
+    """The document of dataset_to_json in pieces, one record at a time, so that exporting 2,000
+    records holds one record (and the piece being written), never the whole dataset."""
+    yield "{\n"
+    yield f'  "format": {json.dumps(DATASET_FORMAT)},\n'
+    yield f'  "tool_version": {json.dumps(__version__)},\n'
+    yield f'  "topics": {_dump([t.model_dump(mode="json") for t in dataset.topics])},\n'
+    yield '  "frameworks": ['
+    for index, record in enumerate(dataset.records.stream()):
+        yield ("," if index else "") + "\n    " + _dump(record.model_dump(mode="json"), 2)
+    yield "\n  ],\n" if dataset.records else "],\n"
+    yield f'  "articles": {_dump([a.model_dump(mode="json") for a in dataset.articles.values()])}\n'
+    yield "}\n"
+
+
+def _dump(value: Any, level: int = 1) -> str:
+    """`value` as indented JSON, its lines after the first indented `level` steps further."""
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level)

@@ -15,6 +15,7 @@ import contextlib
 import os
 import secrets
 import stat
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def _link_new(temporary: Path, target: Path, data: bytes) -> None:
             handle.write(data)
 
 
-def write_atomically(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+def write_atomically(path: Path, data: bytes | Iterable[bytes], *, overwrite: bool = True) -> None:
     """Write `data` to a temporary file beside `path`, then rename it over `path` (see the module);
     without `overwrite`, link it to `path` instead, which fails with FileExistsError if `path` exists.
 
@@ -112,7 +113,8 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool = True) -> None
         with os.fdopen(fd, "wb") as handle:
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)  # an existing file keeps its mode; a new one gets the umask's
-            handle.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:  # pieces: a large export is never whole in memory
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         if overwrite:

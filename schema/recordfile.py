@@ -121,6 +121,13 @@ class Shelf(Mapping[str, Record]):
     def __iter__(self) -> Iterator[str]:
         return iter(self._fetch)
 
+    def stream(self) -> Iterator[Record]:
+        """Every record in turn, fetched and let go: listing or exporting 2,000 records holds one at
+        a time (records already held, such as those a command asked for by id, are reused)."""
+        for record_id, fetch in self._fetch.items():
+            held = self._held.get(record_id)
+            yield held if held is not None else fetch()
+
     def __len__(self) -> int:
         return len(self._fetch)
 

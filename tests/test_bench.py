@@ -24,6 +24,8 @@ def test_quick_benchmark_runs_and_reports_every_ratio(tmp_path: Path) -> None:
         "check-jsonschema / validate",
         "brief / bare WeasyPrint",
         "pack peak memory",
+        "list: warm peak memory",
+        "export: warm peak memory",
     ):
         assert ratio in result.stdout
     assert not output.exists()  # quick mode never overwrites docs/benchmarks.md
