@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .dates import date_key, last_day, participants
-from .language import control_characters, process_words
+from .language import text_problems
 from .models import JOINED_KINDS, Article, QuoteBasis, Topic, _check_date
 from .names import check_names, names_of
 from .problems import Problem, display_path, field_path
@@ -170,10 +170,8 @@ def _check_record(context: Context, view: _View) -> Iterator[Problem]:
     yield from _check_quotes(context, view, record_text)
     yield from _check_positions(context, view, provisions, sources)
     yield from _check_participation(view, sources)
-    for loc, message in process_words(data):
-        yield at(loc, message, "warning")
-    for loc, message in control_characters(data):
-        yield at(loc, message)
+    for loc, message, severity in text_problems(data):
+        yield at(loc, message, severity)
 
     for index, source in view.items("sources"):
         article = view.text(source, "article")

@@ -8,8 +8,6 @@ PDF handed to a ministry included. How a claim is supported belongs in structure
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterator
 from typing import Any
 
 # Each pattern, and what to write instead.
@@ -29,39 +27,36 @@ PROCESS_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 _NOT_PROSE = {"id", "url", "seed_file", "retrieved", "date", "topic", "stance", "kind", "event", "text", "source", "aliases"}
 
 
-def process_words(data: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[tuple[int | str, ...], str]]:
-    """(location, message) for every prose value of `data` that speaks of our files."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key not in _NOT_PROSE:
-                yield from process_words(value, (*loc, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from process_words(value, (*loc, index))
-    elif isinstance(data, str):
-        for pattern, instead in PROCESS_WORDS:
-            if match := pattern.search(data):
-                yield loc, f"'{match.group(0)}' speaks of our files, not the law: {instead} (readers see this text)"
-                break
+# Characters a terminal acts on rather than shows: C0/C1 controls but tab and newline (escape
+# sequences, bells, carriage returns) and bidirectional embeddings, overrides and isolates.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Any of PROCESS_WORDS: one search per value, the message's pattern found only on a hit.
+_ANY_PROCESS_WORD = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in PROCESS_WORDS), re.I)
+
+Loc = tuple[int | str, ...]
 
 
-def control_characters(data: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[tuple[int | str, ...], str]]:
-    """(location, message) for every value holding a character a terminal would act on rather than show:
-    C0/C1 controls (escape sequences, bells, carriage returns) and bidirectional overrides. YAML's
-    double-quoted escapes ("\\e", "\\a") let them in past the parser."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from control_characters(key, (*loc, key)) if isinstance(key, str) else iter(())
-            yield from control_characters(value, (*loc, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from control_characters(value, (*loc, index))
-    elif isinstance(data, str):
-        for char in data:
-            if char not in "\n\t" and (unicodedata.category(char) == "Cc" or char in _BIDI):
-                yield loc, f"control character U+{ord(char):04X} in the text: remove it (terminals act on it)"
-                return
-
-
-# Bidirectional embedding, override and isolate characters: they reorder what a reader sees.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+def text_problems(data: Any) -> list[tuple[Loc, str, str]]:
+    """(location, message, severity) for every value of a parsed file that a reader should not see:
+    a control character (an error: YAML's double-quoted escapes such as "\\e" and "\\a" let them
+    past the parser, and terminals act on them) or words about our files in prose (a warning,
+    an error under --strict). One pass over the values, one regular-expression search each."""
+    found: list[tuple[Loc, str, str]] = []
+    stack: list[tuple[Loc, Any, bool]] = [((), data, True)]
+    while stack:
+        loc, value, prose = stack.pop()
+        if isinstance(value, str):
+            if match := _CONTROL.search(value):
+                found.append((loc, f"control character U+{ord(match.group(0)):04X} in the text: remove it (terminals act on it)", "error"))
+            if prose and _ANY_PROCESS_WORD.search(value):
+                pattern, instead = next((p, i) for p, i in PROCESS_WORDS if p.search(value))
+                word = pattern.search(value).group(0)  # type: ignore[union-attr]
+                found.append((loc, f"'{word}' speaks of our files, not the law: {instead} (readers see this text)", "warning"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and (match := _CONTROL.search(key)):
+                    found.append(((*loc, key), f"control character U+{ord(match.group(0)):04X} in a key: remove it", "error"))
+                stack.append(((*loc, key), item, prose and key not in _NOT_PROSE))
+        elif isinstance(value, list):
+            stack.extend(((*loc, index), item, prose) for index, item in enumerate(value))
+    return found

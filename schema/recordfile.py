@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .language import process_words
+from .language import text_problems
 from .models import ID_PATTERN, PINPOINT_PATTERN, Article, Record, Topic
 from .problems import Problem, display_path, field_path
 from .yamlfile import INVALID, YamlDocument, YamlError, is_placeholder, parse_yaml, placeholder_message, read_yaml
@@ -233,9 +233,9 @@ def load_articles(seeds: Path) -> tuple[dict[str, Article], list[Problem]]:
             problems.extend(_validation_problems(document, exc, Article, prefix=(index,)))
             continue
         articles[article.id] = article
-    for loc, message in process_words(document.data):
+    for loc, message, severity in text_problems(document.data):
         line, col = document.position(loc)
-        problems.append(Problem(display_path(document.path), line, col, field_path(loc, document.data), message, "warning"))
+        problems.append(Problem(display_path(document.path), line, col, field_path(loc, document.data), message, severity))
     return articles, problems
 
 
