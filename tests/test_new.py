@@ -4,15 +4,13 @@ contributor must still fill something in, and says so."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from space_frameworks.cli import app
+from conftest import cli
 from space_frameworks.schema.models import Kind
 from space_frameworks.schema.template import find_placeholders, is_placeholder
 from space_frameworks.schema.validation import validate
@@ -21,20 +19,9 @@ BAD = Path(__file__).parent / "bad"
 
 
 @pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A contributor's checkout: frameworks/ with one record, seeds/, schema/; the working directory."""
-    shutil.copytree(BAD / "seeds", tmp_path / "seeds")
-    (tmp_path / "frameworks").mkdir()
-    shutil.copy(BAD / "good" / "demo.yaml", tmp_path / "frameworks" / "demo.yaml")
-    (tmp_path / "schema").mkdir()
-    (tmp_path / "schema" / "framework.schema.json").write_text("{}\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("FRAMEWORKS_ROOT", str(tmp_path))
-    return tmp_path
-
-
-def cli(*args: str) -> Any:
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+def root(checkout: Path) -> Path:
+    """A contributor's checkout (conftest): frameworks/ with one record, seeds/, schema/; the working directory."""
+    return checkout
 
 
 # What a contributor would write in place of each placeholder, by field name.
