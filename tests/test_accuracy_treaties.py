@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from space_frameworks.reports.timeline import signatories
-from space_frameworks.schema.language import process_words
+from space_frameworks.schema.language import text_problems
 from space_frameworks.schema.models import Counted, Coverage, EventType, Record, SourceKind, Stance
 from space_frameworks.schema.records import load_dataset
 from space_frameworks.schema.texts import read_source_text
@@ -153,7 +153,7 @@ def test_the_count_is_the_same_on_any_later_date(record_id: str) -> None:
 
 @pytest.mark.parametrize("record_id", ALL)
 def test_record_text_speaks_of_the_law_not_of_our_files(record_id: str) -> None:
-    assert list(process_words(record(record_id).model_dump(mode="json"))) == []
+    assert text_problems(record(record_id).model_dump(mode="json")) == []
 
 
 @pytest.mark.parametrize("record_id", ALL)
