@@ -46,7 +46,7 @@ _COMPARABLE = {s.value for s in SUBSTANTIVE_STANCES} | {Stance.silent.value}
 
 def stance_words(stance: str) -> str:
     """How a reader sees a stance: 'not-known' -> 'not known'; others as they are."""
-    return STANCE_WORDS.get(stance, stance) if stance in Stance._value2member_map_ else stance
+    return STANCE_WORDS.get(stance, stance)
 
 
 def event_words(event: EventType) -> str:
@@ -138,9 +138,9 @@ class Row:
         comparable = {c.stance for c in self.cells if c.stance in _COMPARABLE}
         if len(comparable) > 1:
             return DIFFER
-        if len(self.cells) < 2 or len(comparable) == 0 or any(c.stance not in _COMPARABLE for c in self.cells):
-            return NOT_COMPARABLE if len(self.cells) > 1 else (AGREE if comparable - {Stance.silent.value} else SILENT)
-        return SILENT if comparable == {Stance.silent.value} else AGREE
+        if len(self.cells) > 1 and (not comparable or any(c.stance not in _COMPARABLE for c in self.cells)):
+            return NOT_COMPARABLE
+        return SILENT if comparable <= {Stance.silent.value} else AGREE
 
     @property
     def agree(self) -> bool:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .dates import date_key, last_day, participants
+from .dates import JOINING, LEAVING, SIGNING, date_key, last_day, participants
 from .language import text_problems
 from .models import JOINED_KINDS, Article, QuoteBasis, Topic, _check_date
 from .names import check_names, names_of
@@ -314,7 +314,7 @@ def _check_participation(view: _View, sources: set[str]) -> Iterator[Problem]:
     """A list of parties states its coverage, and the coverage agrees with the list recorded."""
     data = view.data
     cover = data.get("participation")
-    joining = ("signed", "ratified", "acceded", "withdrawal-effective")
+    joining = {SIGNING, LEAVING, *JOINING}
     parties = [e for _, e in view.items("status") if isinstance(e.get("party"), str) and e.get("event") in joining]
     if cover is None:
         if parties or (isinstance(data.get("kind"), str) and data.get("kind") in JOINED_KINDS):  # a list here: the models say so
