@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from space_frameworks.cli import app
+from space_frameworks.schema.records import Dataset, load_dataset
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = Path(__file__).parent / "bad"  # the corpus of bad records, with its own seeds
@@ -40,6 +41,12 @@ def run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
         return runner.invoke(app, list(args), env={"COLUMNS": str(columns), **(env or {})}, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def dataset() -> Dataset:
+    """The records in use, loaded once for the tests that only read them (site, SQLite, browser)."""
+    return load_dataset()
 
 
 @pytest.fixture

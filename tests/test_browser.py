@@ -23,7 +23,7 @@ from chromium import Browser, browser, find_chromium, serve
 from conftest import REPO
 from space_frameworks.reports.comparison import build_comparison
 from space_frameworks.reports.site import ordered_ids, write_site
-from space_frameworks.schema.records import Dataset, load_dataset
+from space_frameworks.schema.records import Dataset
 
 if not find_chromium():
     if os.environ.get("CI"):
@@ -90,11 +90,6 @@ AUDIT = r"""
   return {problems: Array.from(new Set(problems)), checked: checked};
 })()
 """
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return load_dataset()
 
 
 @pytest.fixture(scope="module")

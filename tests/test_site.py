@@ -60,11 +60,6 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
 def built(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("site") / "site"
     write_site(dataset, output)

@@ -15,11 +15,6 @@ from space_frameworks.schema.records import Dataset, load_dataset
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
 def database(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("db") / "frameworks.db"
     write_sqlite(dataset, path)
