@@ -790,3 +790,45 @@ def test_weasyprint_is_imported_only_by_the_pdf_commands() -> None:
     env = {k: v for k, v in os.environ.items() if k != "FRAMEWORKS_ROOT"}
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, env=env, check=True)
     assert result.stdout.strip() == "False"
+
+
+# WeasyPrint's import (reports.pdf.load_weasyprint), each case in a fresh interpreter.
+_IMPORT_PROBE = """
+import ctypes.util, sys
+import cffi
+from space_frameworks.reports.pdf import load_weasyprint
+
+calls = []
+find_library = ctypes.util.find_library
+def counting(name):
+    calls.append(name)
+    return find_library(name)
+ctypes.util.find_library = counting
+if sys.argv[1] == "no-sonames":
+    # A system whose libraries load only by the paths find_library gives, not by soname.
+    dlopen = cffi.FFI.dlopen
+    def by_path_only(self, name, flags=0):
+        if "/" not in str(name) and ctypes.util.find_library is not counting:
+            raise OSError(f"cannot load {name}")
+        return dlopen(self, name, flags)
+    cffi.FFI.dlopen = by_path_only
+weasyprint = load_weasyprint()
+assert weasyprint.HTML(string="<p>x</p>").write_pdf().startswith(b"%PDF")
+assert ctypes.util.find_library is counting, "the lookup was not put back"
+print(len(calls))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the library lookup is skipped on Linux only")
+def test_weasyprint_is_imported_without_the_subprocess_library_lookup() -> None:
+    result = subprocess.run([sys.executable, "-c", _IMPORT_PROBE, "sonames"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0"  # ctypes.util.find_library, which runs ldconfig/gcc/ld, never called
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the library lookup is skipped on Linux only")
+def test_weasyprint_import_falls_back_to_the_usual_lookup() -> None:
+    result = subprocess.run([sys.executable, "-c", _IMPORT_PROBE, "no-sonames"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip()) > 0  # retried with find_library, and WeasyPrint works
+    assert "could not import some external libraries" not in result.stdout  # no advice printed for the first try
