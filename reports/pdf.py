@@ -15,27 +15,20 @@ Safety: record text is written by contributors, so it is data, never markup. The
 stylesheet and the fonts) and refuses every other URL (file:, http(s):, data: ...). Nothing here
 reads the records' files: the caller passes their bytes in.
 
-WeasyPrint costs ~0.3 s to import, so it is imported inside the functions that need it
-(`load_weasyprint`): importing this module is cheap, and no other command pays for it.
+The layout itself (WeasyPrint, the asset-only URL fetcher, the worker process that imports
+WeasyPrint while the command line starts) is reports/typeset.py; importing this module is cheap.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
-import io
-import logging
 import os
 import re
-import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, redirect_stdout
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from .. import __version__
@@ -57,13 +50,11 @@ from .comparison import (
     build_comparison,
     stance_words,
 )
-from .html import TEMPLATES, environment
+from .html import environment
 from .listing import Listing
 from .timeline import timeline
+from .typeset import AttachedFile, PdfJob, RenderedPdf, typeset
 
-ASSET_SCHEME = "asset:"
-PDF_VARIANT = "pdf/ua-1"
-GC_PAGES = 20  # documents longer than this free layout's garbage before the PDF is assembled
 # Beyond this many frameworks the matrix columns get too narrow to read on a landscape A4 page
 # (~45 mm each at 7.5 pt), so the matrix is split into groups of columns, each on its own page(s).
 MATRIX_COLUMNS = 5
@@ -105,11 +96,6 @@ PACK_KIND_ORDER = (
 )
 # Abbreviations after which a full stop does not end a sentence (for the gist fallback).
 _ABBREVIATIONS = {"art", "arts", "sec", "secs", "para", "paras", "no", "nos", "cf", "e.g", "i.e", "incl", "approx", "st", "v", "vs"}
-_FONT_FILES = {
-    "font_source_serif_pro": ("SourceSerifPro-Regular", "SourceSerifPro-It", "SourceSerifPro-Semibold", "SourceSerifPro-Bold"),
-    "font_source_sans_pro": ("SourceSansPro-Regular", "SourceSansPro-It", "SourceSansPro-Semibold", "SourceSansPro-Bold"),
-}
-_MEDIA_TYPES = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf"}
 # CJK radicals to ideographs, and half/full-width forms: the ranges brief-cjk.otf covers.
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _STYLESHEET = '<link rel="stylesheet" href="asset:brief.css">'
@@ -201,15 +187,6 @@ class Brief:
         """'2026-11-24 · 3f2a9c1b': the latest verification date of the records shown and the start of
         the SHA-256 of their attached files, so a reader can tell two printings of different data apart."""
         return data_version(self.records, self.sources)
-
-
-@dataclass(frozen=True)
-class RenderedPdf:
-    """The PDF bytes, its page count and any warning WeasyPrint logged while making it."""
-
-    data: bytes
-    pages: int
-    warnings: tuple[str, ...]
 
 
 def data_version(records: tuple[Record, ...] | list[Record], sources: tuple[SourceFile, ...] | list[SourceFile]) -> str:
@@ -489,152 +466,6 @@ def brief_template() -> Any:
 
 
 def render_pdf(brief: Brief) -> RenderedPdf:
-    """Lay the brief out with WeasyPrint; every URL goes through the asset-only fetcher."""
-    weasyprint = load_weasyprint()
-    HTML, Attachment = weasyprint.HTML, weasyprint.Attachment  # noqa: N806 (WeasyPrint's class names)
-
-    fetcher = asset_fetcher()
-    html = render_html(brief)
-    # Attachments default to the current time; the generation time keeps the bytes reproducible.
-    attachments = [
-        Attachment(
-            string=source.data,
-            name=source.name,
-            description=f"Source record of {source.framework} (YAML)",
-            created=brief.generated,
-            modified=brief.generated,
-            relationship="Source",
-            url_fetcher=fetcher,
-        )
-        for source in brief.sources
-    ]
-    with captured_warnings() as warnings, fewer_collections():
-        document = HTML(string=html, url_fetcher=fetcher).render()
-        del html
-        # Layout leaves many reference cycles behind; freeing them before the PDF is assembled keeps
-        # the two phases' memory from adding up (the pack's peak: ~225 MiB without this, ~192 with).
-        # A short brief has little to free and would pay ~0.05 s for it.
-        if len(document.pages) > GC_PAGES:
-            gc.collect()
-        # PDF/UA-1: tagged structure (headings, lists, tables with header cells), the document title
-        # shown by viewers (DisplayDocTitle), the language, and described link annotations.
-        data = document.write_pdf(attachments=attachments, pdf_identifier=False, pdf_variant=PDF_VARIANT)
-    if fetcher.refused:
-        warnings.append("refused to fetch: " + ", ".join(sorted(set(fetcher.refused))))
-    return RenderedPdf(data=data, pages=len(document.pages), warnings=tuple(warnings))
-
-
-def load_weasyprint() -> ModuleType:
-    """WeasyPrint, imported on first use, without the ~0.17 s its library lookup costs on Linux.
-
-    WeasyPrint asks cffi for each library by several names ('libpango-1.0-0', 'pango-1.0', ...,
-    'libpango-1.0.so.0'). Every name dlopen cannot load makes cffi call ctypes.util.find_library,
-    which on Linux runs ldconfig, gcc and ld as subprocesses: about fifty of them per import. The
-    sonames in the list load directly wherever the libraries are installed, so on Linux the lookup
-    is switched off while WeasyPrint is imported; should that import fail, it is retried as usual.
-    """
-    if "weasyprint" in sys.modules or sys.platform != "linux":
-        import weasyprint
-
-        return weasyprint
-    import ctypes.util
-
-    find_library = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        # WeasyPrint prints installation advice to stdout when a library is missing: only the
-        # retry below, with the usual lookup, may print it.
-        with redirect_stdout(io.StringIO()):
-            import weasyprint
-    except OSError:
-        ctypes.util.find_library = find_library
-        import weasyprint
-    finally:
-        ctypes.util.find_library = find_library
-    return weasyprint
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Layout makes millions of short-lived objects, and Python's cyclic collector would scan all
-    that was alive before (the records, every imported module) again and again: ~10% of a brief's
-    time. Those objects are moved out of its sight (gc.freeze) and it runs less often; both undone after."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 20)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
-
-
-@contextmanager
-def captured_warnings() -> Iterator[list[str]]:
-    """Collect what WeasyPrint logs at WARNING and above (it logs to a NullHandler by default, so
-    without this a missing font or a refused URL would pass unnoticed)."""
-    messages: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            messages.append(record.getMessage())
-
-    logger = logging.getLogger("weasyprint")
-    handler = Collect(logging.WARNING)
-    logger.addHandler(handler)
-    try:
-        yield messages
-    finally:
-        logger.removeHandler(handler)
-
-
-@cache
-def assets() -> dict[str, Path]:
-    """Every URL the templates may load ('asset:<name>'), mapped to its bundled file. Only these
-    names are served: there is no path to traverse, so 'asset:../../etc/passwd' is just unknown."""
-    found = {name: TEMPLATES / name for name in ("brief.css", "brief-cjk.css", "brief-cjk.otf")}
-    for package, stems in _FONT_FILES.items():
-        folder = Path(str(resources.files(package) / "files"))
-        for stem in stems:
-            found[f"fonts/{stem}.ttf"] = folder / f"{stem}.ttf"
-    return found
-
-
-@cache
-def _asset_bytes(name: str) -> bytes:
-    return assets()[name].read_bytes()
-
-
-def asset_fetcher() -> Any:
-    """A new WeasyPrint URL fetcher that serves the bundled assets and refuses everything else.
-
-    It remembers what it served and refused (`served`, `refused`) so callers and tests can check.
-    """
-    return _fetcher_class()()
-
-
-@cache
-def _fetcher_class() -> type:
-    # Defined on first use because the base class lives in WeasyPrint, which is imported lazily.
-    load_weasyprint()
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class AssetFetcher(URLFetcher):
-        """Serves 'asset:<name>' for the names of `assets()`; raises for any other URL."""
-
-        def __init__(self) -> None:
-            # No protocol at all is allowed to the base class, should anything reach it.
-            super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
-            self.served: list[str] = []
-            self.refused: list[str] = []
-
-        def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
-            name = url[len(ASSET_SCHEME) :] if url.startswith(ASSET_SCHEME) else None
-            if name is None or name not in assets():
-                self.refused.append(url[:200])
-                raise ValueError(f"refused: only the brief's bundled assets are served, not {url[:80]!r}")
-            self.served.append(url)
-            media_type = _MEDIA_TYPES.get(assets()[name].suffix, "application/octet-stream")
-            return URLFetcherResponse(url, body=_asset_bytes(name), headers={"Content-Type": media_type}, status=200)
-
-    return AssetFetcher
+    """Lay the brief out as a tagged PDF (reports.typeset), with the records' YAML files attached."""
+    attachments = tuple(AttachedFile(name=s.name, data=s.data, description=f"Source record of {s.framework} (YAML)") for s in brief.sources)
+    return typeset(PdfJob(html=render_html(brief), attachments=attachments, generated=brief.generated))

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import select
 import shutil
 import socket
 import subprocess
@@ -27,7 +28,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO
 from space_frameworks.cli import app
-from space_frameworks.reports import pdf
+from space_frameworks.reports import pdf, typeset
 from space_frameworks.reports.comparison import build_comparison
 from space_frameworks.schema.records import load_dataset
 
@@ -746,26 +747,26 @@ def _images(page: Any) -> list[str]:
     ],
 )
 def test_fetcher_refuses_everything_but_bundled_assets(url: str) -> None:
-    fetcher = pdf.asset_fetcher()
+    fetcher = typeset.asset_fetcher()
     with pytest.raises(ValueError, match="refused"):
         fetcher.fetch(url)
     assert fetcher.refused == [url] and fetcher.served == []
 
 
 def test_fetcher_serves_the_stylesheet_and_fonts() -> None:
-    fetcher = pdf.asset_fetcher()
-    for name, path in pdf.assets().items():
+    fetcher = typeset.asset_fetcher()
+    for name, path in typeset.assets().items():
         response = fetcher.fetch(f"asset:{name}")
         assert response.read() == path.read_bytes()
     assert fetcher.fetch("asset:brief.css").content_type == "text/css"
-    assert len(fetcher.served) == len(pdf.assets()) + 1
+    assert len(fetcher.served) == len(typeset.assets()) + 1
 
 
 def test_markup_that_escaped_the_templates_would_still_fetch_nothing(weasyprint_warnings: list[str]) -> None:
     """Defence in depth: even raw markup given straight to WeasyPrint loads nothing outside the package."""
     from weasyprint import HTML
 
-    fetcher = pdf.asset_fetcher()
+    fetcher = typeset.asset_fetcher()
     html = '<link rel="stylesheet" href="file:///etc/passwd"><p>x<img src="file:///etc/passwd"><img src="http://127.0.0.1:9/i.png">'
     data = HTML(string=html, url_fetcher=fetcher).write_pdf()
     assert sorted(fetcher.refused) == ["file:///etc/passwd", "file:///etc/passwd", "http://127.0.0.1:9/i.png"]
@@ -792,11 +793,11 @@ def test_weasyprint_is_imported_only_by_the_pdf_commands() -> None:
     assert result.stdout.strip() == "False"
 
 
-# WeasyPrint's import (reports.pdf.load_weasyprint), each case in a fresh interpreter.
+# WeasyPrint's import (reports.typeset.load_weasyprint), each case in a fresh interpreter.
 _IMPORT_PROBE = """
 import ctypes.util, sys
 import cffi
-from space_frameworks.reports.pdf import load_weasyprint
+from space_frameworks.reports.typeset import load_weasyprint
 
 calls = []
 find_library = ctypes.util.find_library
@@ -832,3 +833,77 @@ def test_weasyprint_import_falls_back_to_the_usual_lookup() -> None:
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.strip()) > 0  # retried with find_library, and WeasyPrint works
     assert "could not import some external libraries" not in result.stdout  # no advice printed for the first try
+
+
+# The worker (reports.typeset.start_worker): `frameworks brief|pack` as a process, on Linux.
+FRAMEWORKS_BIN = [sys.executable, "-m", "space_frameworks"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the worker is forked on Linux only")
+def test_the_worker_makes_the_same_pdf_as_this_process(fixture_records: Path, tmp_path: Path) -> None:
+    epoch = {"SOURCE_DATE_EPOCH": "1700000000"}
+    here, worker = tmp_path / "here.pdf", tmp_path / "worker.pdf"
+    assert frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(here), env=epoch).exit_code == 0
+    result = subprocess.run(
+        [*FRAMEWORKS_BIN, "--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(worker)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **epoch},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith(f"wrote {worker} (")
+    assert worker.read_bytes() == here.read_bytes()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the worker is forked on Linux only")
+def test_a_failing_pdf_command_leaves_no_worker_behind(fixture_records: Path, tmp_path: Path) -> None:
+    # The worker inherits every descriptor of the command: once the command has exited, the write end
+    # of this pipe is closed everywhere only if the worker is gone too.
+    read_end, write_end = os.pipe()
+    with (tmp_path / "stderr").open("w") as stderr:
+        process = subprocess.Popen(
+            [*FRAMEWORKS_BIN, "--root", str(fixture_records), "brief", "alpha", "nonesuch", "-o", str(tmp_path / "b.pdf")],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            pass_fds=(write_end,),
+        )
+        os.close(write_end)
+        assert process.wait(timeout=60) == 2
+    assert "nonesuch" in (tmp_path / "stderr").read_text()
+    readable, _, _ = select.select([read_end], [], [], 0)
+    assert readable and os.read(read_end, 1) == b""  # end of file at once: no process holds the pipe
+    os.close(read_end)
+    assert not (tmp_path / "b.pdf").exists()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the worker is forked on Linux only")
+def test_a_worker_that_dies_is_replaced_by_this_process(fixture_records: Path, tmp_path: Path) -> None:
+    from space_frameworks.reports import typeset
+
+    probe = f"""
+import os, signal, sys
+from space_frameworks.reports import typeset
+typeset.start_worker()
+os.kill(typeset._worker.pid, signal.SIGKILL)  # as the out-of-memory killer would
+sys.argv = ["frameworks", "--root", {str(fixture_records)!r}, "brief", "alpha", "beta", "-o", {str(tmp_path / "b.pdf")!r}]
+from space_frameworks.__main__ import main
+main()
+"""
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert pypdf.PdfReader(tmp_path / "b.pdf").pages
+    assert typeset._worker is None  # and this test process never started one
+
+
+def test_the_brief_is_recognised_before_parsing() -> None:
+    from space_frameworks.__main__ import _writes_brief
+
+    assert _writes_brief(["brief", "ost", "us-eo-2020", "-o", "b.pdf"])
+    assert _writes_brief(["--root", "pack", "brief", "-o", "p.pdf"])  # a folder named pack, then the command
+    assert _writes_brief(["--root=/x", "brief", "a", "b", "-o", "p.pdf"])
+    assert not _writes_brief(["pack", "-o", "p.pdf"])  # the pack is typeset in one process
+    assert not _writes_brief(["brief", "--help"])
+    assert not _writes_brief(["compare", "brief", "pack"])
+    assert not _writes_brief(["--version"])
+    assert not _writes_brief([])
