@@ -17,6 +17,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def environment() -> Any:
     """The one Jinja2 environment (templates compiled once per process)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from markupsafe import Markup
 
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -30,7 +31,14 @@ def environment() -> Any:
 
     env.filters["date"] = lambda value: format_date(value) if value else ""
     env.filters["stance"] = stance_words
+    env.filters["css_string"] = lambda text: Markup(css_string(str(text)))
     return env
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string: every character but ASCII letters, digits and spaces escaped,
+    so that a record's title can end neither the string, nor the declaration, nor a <style> element."""
+    return '"' + "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):x} " for c in text) + '"'
 
 
 def render(template: str, **context: Any) -> str:

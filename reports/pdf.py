@@ -53,7 +53,7 @@ from .comparison import (
 from .html import environment
 from .listing import Listing
 from .timeline import timeline
-from .typeset import AttachedFile, PdfJob, RenderedPdf, typeset
+from .typeset import AttachedFile, PdfJob, RenderedPdf, typeset, typeset_in_parts
 
 # Beyond this many frameworks the matrix columns get too narrow to read on a landscape A4 page
 # (~45 mm each at 7.5 pt), so the matrix is split into groups of columns, each on its own page(s).
@@ -468,4 +468,6 @@ def brief_template() -> Any:
 def render_pdf(brief: Brief) -> RenderedPdf:
     """Lay the brief out as a tagged PDF (reports.typeset), with the records' YAML files attached."""
     attachments = tuple(AttachedFile(name=s.name, data=s.data, description=f"Source record of {s.framework} (YAML)") for s in brief.sources)
-    return typeset(PdfJob(html=render_html(brief), attachments=attachments, generated=brief.generated))
+    job = PdfJob(html=render_html(brief), attachments=attachments, generated=brief.generated)
+    # The pack is long: typeset a part at a time, so that its pages are not all in memory at once.
+    return typeset_in_parts(job) if brief.pack else typeset(job)

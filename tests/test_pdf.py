@@ -156,13 +156,13 @@ def real_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_pdf(tmp_path_factory.mktemp("pack"), "pack.pdf", "pack")
 
 
-FOOTER = re.compile(r"^(Page \d+ of \d+|Data version .*)$")
+FOOTER = re.compile(r"^(Page \d+( of \d+)?|Data version .*)$")
 
 
 def page_fill(path: Path) -> list[float]:
     """How far down each page its text reaches, as a share of the page height (0 = nothing below the
     top edge, 1 = text at the very bottom), from the lowest text position of the page; the running
-    footer ('Page N of M', 'Data version ...') does not count."""
+    footer ('Page N of M', the pack's 'Page N', 'Data version ...') does not count."""
     fills = []
     for page in pypdf.PdfReader(path).pages:
         height = float(page.mediabox.height)
@@ -401,6 +401,59 @@ def test_pack_of_named_frameworks_has_an_overview_then_a_chapter_each(fixture_re
     for words in ("not known", "not yet", "affirms", "silent"):
         assert words in first.lower()  # the legend
     assert landscape_pages(path) == [1]
+
+
+def test_real_pack_pages_are_numbered_on_with_the_running_header_on_each(real_pack: Path) -> None:
+    texts = page_texts(real_pack)
+    reader = pypdf.PdfReader(real_pack)
+    assert len(texts) > 60  # long enough to be typeset in several parts
+    for number, text in enumerate(texts, start=1):
+        footer = re.search(r"Page (\d+)( of \d+)?\s*$", text)
+        assert footer and footer[1] == str(number) and footer[2] is None  # no part knows the total
+        assert "Data version" in text
+        if number > 1:  # page 1, the overview, shows the title itself
+            assert reader.metadata.title in text
+
+
+def test_real_pack_links_bookmarks_and_tags_survive_the_parts(real_pack: Path) -> None:
+    import pikepdf
+
+    with pikepdf.open(real_pack) as document:
+        destinations = {str(name) for name, _ in pikepdf.NameTree(document.Root.Names.Dests).items()}
+        links = [a for page in document.pages for a in page.obj.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+        assert len(links) > 200
+        # Every link is internal again (none left as a part's placeholder) and leads somewhere.
+        assert all("/A" not in link and str(link.Dest) in destinations for link in links)
+        assert {f"fw-{i}" for i in load_dataset().records} <= destinations  # the overview's links to the chapters
+        # One tag tree: every page and link annotation has its own entry in the parent tree, and
+        # the tree's keys are in order (a number tree's rule).
+        numbers = document.Root.StructTreeRoot.ParentTree.Nums
+        keys = [int(numbers[i]) for i in range(0, len(numbers), 2)]
+        assert keys == sorted(set(keys))
+        owners = [int(page.obj.StructParents) for page in document.pages] + [int(link.StructParent) for link in links]
+        assert sorted(owners) == keys
+        for child in document.Root.StructTreeRoot.K[0].K:
+            assert child.P == document.Root.StructTreeRoot.K[0]
+    levels = [level for level, _, _ in outline(pypdf.PdfReader(real_pack))]
+    assert levels.count(1) == 5  # overview, the frameworks, timeline, annex A, annex B; chapters under theirs
+
+
+def test_a_document_in_parts_has_the_pages_of_one_layout(fixture_records: Path, tmp_path: Path) -> None:
+    """typeset_in_parts, cut into many small parts, gives the pages that typeset_here gives at once."""
+    dataset = load_dataset(fixture_records)
+    ids = list(dataset.records)
+    sources = {i: dataset.files[i].read_bytes() for i in ids}
+    brief = pdf.build_brief(dataset, ids, sources=sources, pack=True, generated=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    job = typeset.PdfJob(html=pdf.render_html(brief), attachments=(), generated=brief.generated)
+    whole, parts = tmp_path / "whole.pdf", tmp_path / "parts.pdf"
+    whole.write_bytes(typeset.typeset_here(job).data)
+    rendered = typeset.typeset_in_parts(job, part_chars=2_000)
+    parts.write_bytes(rendered.data)
+    one, many = page_texts(whole), page_texts(parts)
+    assert rendered.pages == len(one) == len(many) >= 4
+    for number, (a, b) in enumerate(zip(one, many, strict=True), start=1):
+        assert a.replace(f"Page {number}\n", "") == b.replace(f"Page {number}\n", ""), number
+    assert outline(pypdf.PdfReader(whole)) == outline(pypdf.PdfReader(parts))
 
 
 def test_pack_defaults_to_every_framework(fixture_records: Path, tmp_path: Path) -> None:
