@@ -454,6 +454,7 @@ def test_a_document_in_parts_has_the_pages_of_one_layout(fixture_records: Path, 
     for number, (a, b) in enumerate(zip(one, many, strict=True), start=1):
         assert a.replace(f"Page {number}\n", "") == b.replace(f"Page {number}\n", ""), number
     assert outline(pypdf.PdfReader(whole)) == outline(pypdf.PdfReader(parts))
+    assert typeset.typeset_in_parts(job, part_chars=2_000).data == rendered.data  # the joined bytes are reproducible
 
 
 def test_pack_defaults_to_every_framework(fixture_records: Path, tmp_path: Path) -> None:
