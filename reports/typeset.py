@@ -294,7 +294,7 @@ def start_worker() -> None:
 
 
 def stop_worker() -> None:
-    """End the worker if it is still waiting for a job (at exit, and in tests)."""
+    """End the worker if it is still waiting for a job (registered to run at exit)."""
     if _worker is not None:
         _worker.stop()
 
