@@ -37,31 +37,10 @@ def _unraisable(hook: object) -> object:
     return report
 
 
-def _writes_brief(args: list[str]) -> bool:
-    """Whether the command line asks for `brief` (not its --help).
-
-    Only the brief gets the worker: it saves ~0.3 s of a one-second command. The pack takes ~9 s and
-    is bound by memory, which one process keeps lower than a worker beside a waiting parent."""
-    options_with_values = {"--root"}
-    words = iter(args)
-    for word in words:
-        if word in options_with_values:
-            next(words, None)
-        elif not word.startswith("-"):
-            return word == "brief" and not {"--help", "-h"} & set(args)
-    return False
-
-
 def main() -> None:
     """Run the command line; exit 130 on Ctrl-C at any moment, start-up included."""
     sys.unraisablehook = _unraisable(sys.unraisablehook)  # type: ignore[assignment]
     try:
-        if _writes_brief(sys.argv[1:]):
-            # WeasyPrint's import (~0.3 s) starts now on the other core, while typer, the records
-            # and the templates load here (reports/typeset.py).
-            from .reports.typeset import start_worker
-
-            start_worker()
         for stream in (sys.stdout, sys.stderr):
             if hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="backslashreplace")

@@ -15,8 +15,8 @@ Safety: record text is written by contributors, so it is data, never markup. The
 stylesheet and the fonts) and refuses every other URL (file:, http(s):, data: ...). Nothing here
 reads the records' files: the caller passes their bytes in.
 
-The layout itself (WeasyPrint, the asset-only URL fetcher, the worker process that imports
-WeasyPrint while the command line starts) is reports/typeset.py; importing this module is cheap.
+The layout itself (WeasyPrint and the asset-only URL fetcher) is reports/typeset.py; importing this
+module is cheap.
 """
 
 from __future__ import annotations

@@ -1,17 +1,10 @@
 """Typesetting: an HTML document (from reports/pdf.py) laid out into PDF bytes by WeasyPrint.
 
-This module is the only one that touches WeasyPrint, and it imports nothing of the records, so that
-a process can load it, and WeasyPrint, without the rest of the program (see `start_worker`).
+This module is the only one that touches WeasyPrint (imported on first use: it costs ~0.3 s, which
+only the PDF commands pay).
 
 Safety: WeasyPrint gets a URL fetcher that serves only this package's bundled assets (the stylesheet
 and the fonts) and refuses every other URL (file:, http(s):, data: ...).
-
-Speed: WeasyPrint costs ~0.3 s to import, as much as the command line's own start, the loading of
-the records and the templating together. On Linux, `frameworks brief` starts a worker process at
-once (`start_worker`, called by __main__.py before the command line is even parsed): it imports
-WeasyPrint on the other processor core while this process starts, then lays out the one document it
-is sent. Without a worker (the pack, another system, a library caller, a worker that died),
-`typeset` does the same work in this process.
 
 Memory: WeasyPrint holds every laid-out page until the PDF is written (~1.5 MiB a page). The pack
 is therefore typeset a part at a time and the parts joined (`typeset_in_parts`), with the pages,
@@ -24,12 +17,8 @@ import datetime as dt
 import gc
 import io
 import logging
-import os
-import pickle
-import signal
-import sys
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, redirect_stdout
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -77,20 +66,11 @@ class RenderedPdf:
 
 
 def typeset(job: PdfJob) -> RenderedPdf:
-    """Lay `job` out as a tagged PDF (PDF/UA-1), in the worker when one was started, else here."""
-    if _worker is not None:
-        rendered = _worker.typeset(job)
-        if rendered is not None:
-            return rendered
-    return typeset_here(job)
-
-
-def typeset_here(job: PdfJob) -> RenderedPdf:
-    """Lay `job` out with WeasyPrint in this process; every URL goes through the asset-only fetcher."""
+    """Lay `job` out as a tagged PDF (PDF/UA-1); every URL goes through the asset-only fetcher."""
     weasyprint = load_weasyprint()
     fetcher = asset_fetcher()
     attachments = _attachments(weasyprint, job, fetcher)
-    with captured_warnings() as warnings, fewer_collections():
+    with captured_warnings() as warnings:
         document = weasyprint.HTML(string=job.html, url_fetcher=fetcher).render()
         # Layout leaves many reference cycles behind; freeing them before the PDF is assembled keeps
         # the two phases' memory from adding up (~20 MiB in the pack). A short brief has little to
@@ -106,48 +86,10 @@ def typeset_here(job: PdfJob) -> RenderedPdf:
 
 
 def load_weasyprint() -> ModuleType:
-    """WeasyPrint, imported on first use, without the ~0.17 s its library lookup costs on Linux.
+    """WeasyPrint, imported on first use."""
+    import weasyprint
 
-    WeasyPrint asks cffi for each library by several names ('libpango-1.0-0', 'pango-1.0', ...,
-    'libpango-1.0.so.0'). Every name dlopen cannot load makes cffi call ctypes.util.find_library,
-    which on Linux runs ldconfig, gcc and ld as subprocesses: about fifty of them per import. The
-    sonames in the list load directly wherever the libraries are installed, so on Linux the lookup
-    is switched off while WeasyPrint is imported; should that import fail, it is retried as usual.
-    """
-    if "weasyprint" in sys.modules or sys.platform != "linux":
-        import weasyprint
-
-        return weasyprint
-    import ctypes.util
-
-    find_library = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        # WeasyPrint prints installation advice to stdout when a library is missing: only the
-        # retry below, with the usual lookup, may print it.
-        with redirect_stdout(io.StringIO()):
-            import weasyprint
-    except OSError:
-        ctypes.util.find_library = find_library
-        import weasyprint
-    finally:
-        ctypes.util.find_library = find_library
     return weasyprint
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Layout makes millions of short-lived objects, and Python's cyclic collector would scan all
-    that was alive before (the records, every imported module) again and again: ~10% of a brief's
-    time. Those objects are moved out of its sight (gc.freeze) and it runs less often; both undone after."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 20)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 @contextmanager
@@ -218,123 +160,6 @@ def _fetcher_class() -> type:
     return AssetFetcher
 
 
-# --- The worker: WeasyPrint imported in a second process while this one starts ------------------
-
-
-class _Worker:
-    """A forked child that imports WeasyPrint, then typesets the one job sent through a pipe."""
-
-    def __init__(self, pid: int, jobs: int, results: int) -> None:
-        self.pid, self.jobs, self.results = pid, jobs, results
-
-    def typeset(self, job: PdfJob) -> RenderedPdf | None:
-        """The worker's result for `job`; None if the worker is gone (the caller typesets here).
-        An error inside WeasyPrint is raised here, as it would be in this process."""
-        global _worker
-        _worker = None  # one job per worker
-        try:
-            with os.fdopen(self.jobs, "wb") as jobs:
-                pickle.dump(job, jobs, protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(self.results, "rb") as results:
-                reply = results.read()
-        except OSError:
-            reply = b""
-        except BaseException:  # Ctrl-C or SIGTERM while waiting: the worker's work is not wanted
-            _end(self.pid)
-            raise
-        _reap(self.pid)
-        if not reply:
-            return None
-        # The child is this same program, forked: what it sends is ours, not outside data.
-        outcome, value = pickle.loads(reply)  # noqa: S301
-        if outcome == "error":
-            raise RuntimeError(f"typesetting failed: {value}")
-        return value
-
-    def stop(self) -> None:
-        """End a worker that was never sent a job (the command failed or did not need it)."""
-        global _worker
-        _worker = None
-        for fd in (self.jobs, self.results):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        _end(self.pid)  # it may still be importing WeasyPrint: no need to wait for that
-
-
-_worker: _Worker | None = None
-
-
-def start_worker() -> None:
-    """Fork the worker (Linux only; elsewhere, or if the fork fails, typeset() works in-process).
-
-    Called by __main__.py for `brief` before anything else is imported, when this
-    process holds no thread and no open library state, so that forking is safe.
-    """
-    global _worker
-    if _worker is not None or sys.platform != "linux":
-        return
-    try:
-        jobs_read, jobs_write = os.pipe()
-        results_read, results_write = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return
-    if pid == 0:  # the worker
-        os.close(jobs_write)
-        os.close(results_read)
-        _serve(jobs_read, results_write)
-    os.close(jobs_read)
-    os.close(results_write)
-    _worker = _Worker(pid, jobs_write, results_read)
-    import atexit
-
-    atexit.register(stop_worker)
-
-
-def stop_worker() -> None:
-    """End the worker if it is still waiting for a job (registered to run at exit)."""
-    if _worker is not None:
-        _worker.stop()
-
-
-def _serve(jobs: int, results: int) -> None:
-    """The worker's whole life: import WeasyPrint, typeset one job, send the result, exit."""
-    status = 0
-    try:
-        load_weasyprint()
-        _fetcher_class()
-        with os.fdopen(jobs, "rb") as incoming:
-            request = incoming.read()
-        if request:
-            try:
-                reply: tuple[str, Any] = ("ok", typeset_here(pickle.loads(request)))  # noqa: S301 (our own parent)
-            except Exception as exc:  # reported by the parent, which owns the terminal
-                reply = ("error", f"{type(exc).__name__}: {exc}")
-            with os.fdopen(results, "wb") as outgoing:
-                pickle.dump(reply, outgoing, protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:  # Ctrl-C, a parent gone (broken pipe): the parent reports, if anyone
-        status = 1
-    finally:
-        os._exit(status)  # never return into the command line that this process was forked from
-
-
-def _end(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    _reap(pid)
-
-
-def _reap(pid: int) -> None:
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
-
-
 # --- Long documents in parts: the pack ------------------------------------------------------------
 #
 # WeasyPrint keeps every laid-out page in memory until the PDF is written: ~1.5 MiB a page, so a
@@ -367,7 +192,7 @@ def typeset_in_parts(job: PdfJob, part_chars: int = PART_HTML_CHARS) -> Rendered
     tree = lxml.html.document_fromstring(job.html)
     units = tree.xpath("//*[@data-unit]")
     if not units:
-        return typeset_here(job)
+        return typeset(job)
     for index, unit in enumerate(units):
         unit.set("data-unit", str(index))
     sizes = [len(lxml.html.tostring(unit)) for unit in units]
@@ -381,7 +206,7 @@ def typeset_in_parts(job: PdfJob, part_chars: int = PART_HTML_CHARS) -> Rendered
         last = _part_end(sizes, first, chars)
         while True:
             html = _part_html(tree, first, last, pages_done + 1)
-            with captured_warnings() as logged, fewer_collections():
+            with captured_warnings() as logged:
                 document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
             lead = 1 if first else 0
             keep, following = _part_break(document.pages, last == len(units), lead)
@@ -396,7 +221,7 @@ def typeset_in_parts(job: PdfJob, part_chars: int = PART_HTML_CHARS) -> Rendered
         for number, page in enumerate(pages, start=pages_done):
             bookmarks += [(level, label, number, y) for level, label, (_, y), _ in page.bookmarks]
         attachments = _attachments(weasyprint, job, fetcher) if following is None else []
-        with captured_warnings() as logged, fewer_collections():
+        with captured_warnings() as logged:
             parts.append(document.copy(pages).write_pdf(attachments=attachments, pdf_identifier=False, pdf_variant=PDF_VARIANT))
         warnings += logged
         pages_done += len(pages)

@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import re
-import select
 import shutil
 import socket
 import subprocess
@@ -439,14 +438,14 @@ def test_real_pack_links_bookmarks_and_tags_survive_the_parts(real_pack: Path) -
 
 
 def test_a_document_in_parts_has_the_pages_of_one_layout(fixture_records: Path, tmp_path: Path) -> None:
-    """typeset_in_parts, cut into many small parts, gives the pages that typeset_here gives at once."""
+    """typeset_in_parts, cut into many small parts, gives the pages that typeset gives at once."""
     dataset = load_dataset(fixture_records)
     ids = list(dataset.records)
     sources = {i: dataset.files[i].read_bytes() for i in ids}
     brief = pdf.build_brief(dataset, ids, sources=sources, pack=True, generated=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     job = typeset.PdfJob(html=pdf.render_html(brief), attachments=(), generated=brief.generated)
     whole, parts = tmp_path / "whole.pdf", tmp_path / "parts.pdf"
-    whole.write_bytes(typeset.typeset_here(job).data)
+    whole.write_bytes(typeset.typeset(job).data)
     rendered = typeset.typeset_in_parts(job, part_chars=2_000)
     parts.write_bytes(rendered.data)
     one, many = page_texts(whole), page_texts(parts)
@@ -847,114 +846,21 @@ def test_weasyprint_is_imported_only_by_the_pdf_commands() -> None:
     assert result.stdout.strip() == "False"
 
 
-# WeasyPrint's import (reports.typeset.load_weasyprint), each case in a fresh interpreter.
-_IMPORT_PROBE = """
-import ctypes.util, sys
-import cffi
-from space_frameworks.reports.typeset import load_weasyprint
-
-calls = []
-find_library = ctypes.util.find_library
-def counting(name):
-    calls.append(name)
-    return find_library(name)
-ctypes.util.find_library = counting
-if sys.argv[1] == "no-sonames":
-    # A system whose libraries load only by the paths find_library gives, not by soname.
-    dlopen = cffi.FFI.dlopen
-    def by_path_only(self, name, flags=0):
-        if "/" not in str(name) and ctypes.util.find_library is not counting:
-            raise OSError(f"cannot load {name}")
-        return dlopen(self, name, flags)
-    cffi.FFI.dlopen = by_path_only
-weasyprint = load_weasyprint()
-assert weasyprint.HTML(string="<p>x</p>").write_pdf().startswith(b"%PDF")
-assert ctypes.util.find_library is counting, "the lookup was not put back"
-print(len(calls))
-"""
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="the library lookup is skipped on Linux only")
-def test_weasyprint_is_imported_without_the_subprocess_library_lookup() -> None:
-    result = subprocess.run([sys.executable, "-c", _IMPORT_PROBE, "sonames"], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "0"  # ctypes.util.find_library, which runs ldconfig/gcc/ld, never called
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="the library lookup is skipped on Linux only")
-def test_weasyprint_import_falls_back_to_the_usual_lookup() -> None:
-    result = subprocess.run([sys.executable, "-c", _IMPORT_PROBE, "no-sonames"], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert int(result.stdout.strip()) > 0  # retried with find_library, and WeasyPrint works
-    assert "could not import some external libraries" not in result.stdout  # no advice printed for the first try
-
-
-# The worker (reports.typeset.start_worker): `frameworks brief|pack` as a process, on Linux.
+# `frameworks brief` as a process, through the guarded entry point (__main__.py).
 FRAMEWORKS_BIN = [sys.executable, "-m", "space_frameworks"]
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="the worker is forked on Linux only")
-def test_the_worker_makes_the_same_pdf_as_this_process(fixture_records: Path, tmp_path: Path) -> None:
+def test_the_command_as_a_process_makes_the_same_pdf_as_in_process(fixture_records: Path, tmp_path: Path) -> None:
     epoch = {"SOURCE_DATE_EPOCH": "1700000000"}
-    here, worker = tmp_path / "here.pdf", tmp_path / "worker.pdf"
+    here, process = tmp_path / "here.pdf", tmp_path / "process.pdf"
     assert frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(here), env=epoch).exit_code == 0
     result = subprocess.run(
-        [*FRAMEWORKS_BIN, "--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(worker)],
+        [*FRAMEWORKS_BIN, "--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(process)],
         capture_output=True,
         text=True,
         env={**os.environ, **epoch},
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr.startswith(f"wrote {worker} (")
-    assert worker.read_bytes() == here.read_bytes()
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="the worker is forked on Linux only")
-def test_a_failing_pdf_command_leaves_no_worker_behind(fixture_records: Path, tmp_path: Path) -> None:
-    # The worker inherits every descriptor of the command: once the command has exited, the write end
-    # of this pipe is closed everywhere only if the worker is gone too.
-    read_end, write_end = os.pipe()
-    with (tmp_path / "stderr").open("w") as stderr:
-        process = subprocess.Popen(
-            [*FRAMEWORKS_BIN, "--root", str(fixture_records), "brief", "alpha", "nonesuch", "-o", str(tmp_path / "b.pdf")],
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-            pass_fds=(write_end,),
-        )
-        os.close(write_end)
-        assert process.wait(timeout=60) == 2
-    assert "nonesuch" in (tmp_path / "stderr").read_text()
-    readable, _, _ = select.select([read_end], [], [], 0)
-    assert readable and os.read(read_end, 1) == b""  # end of file at once: no process holds the pipe
-    os.close(read_end)
-    assert not (tmp_path / "b.pdf").exists()
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="the worker is forked on Linux only")
-def test_a_worker_that_dies_is_replaced_by_this_process(fixture_records: Path, tmp_path: Path) -> None:
-    probe = f"""
-import os, signal, sys
-from space_frameworks.reports import typeset
-typeset.start_worker()
-os.kill(typeset._worker.pid, signal.SIGKILL)  # as the out-of-memory killer would
-sys.argv = ["frameworks", "--root", {str(fixture_records)!r}, "brief", "alpha", "beta", "-o", {str(tmp_path / "b.pdf")!r}]
-from space_frameworks.__main__ import main
-main()
-"""
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert pypdf.PdfReader(tmp_path / "b.pdf").pages
-
-
-def test_the_brief_is_recognised_before_parsing() -> None:
-    from space_frameworks.__main__ import _writes_brief
-
-    assert _writes_brief(["brief", "ost", "us-eo-2020", "-o", "b.pdf"])
-    assert _writes_brief(["--root", "pack", "brief", "-o", "p.pdf"])  # a folder named pack, then the command
-    assert _writes_brief(["--root=/x", "brief", "a", "b", "-o", "p.pdf"])
-    assert not _writes_brief(["pack", "-o", "p.pdf"])  # the pack is typeset in one process
-    assert not _writes_brief(["brief", "--help"])
-    assert not _writes_brief(["compare", "brief", "pack"])
-    assert not _writes_brief(["--version"])
-    assert not _writes_brief([])
+    assert result.stderr.startswith(f"wrote {process} (")
+    assert process.read_bytes() == here.read_bytes()
