@@ -1,8 +1,6 @@
 """The `frameworks` command: parse arguments, call schema/ and reports/, print, set the exit code.
 
-Exit codes (ExitStatus): 0 success; 1 invalid records (validate's findings, or a requested record
-that is invalid); 2 a usage mistake (an unknown id, a bad option value, an output path that cannot
-be written); 130 interrupted. No command prints a traceback for a user mistake. Heavy modules
+Exit codes: ExitStatus (status.py), one meaning per code. No command prints a traceback for a user mistake. Heavy modules
 (pydantic, WeasyPrint, Jinja2) are imported inside the commands that need them, so --help is fast.
 """
 
@@ -12,11 +10,9 @@ import datetime as dt
 import difflib
 import os
 import shutil
-import signal
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -25,6 +21,7 @@ import typer.core
 
 from . import __version__
 from .reports.files import Format, format_of
+from .status import ExitStatus
 
 if TYPE_CHECKING:  # the records layer imports pydantic; commands import it when they run, so --help stays fast
     from .schema.records import Dataset
@@ -74,15 +71,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-
-class ExitStatus(IntEnum):
-    """What the exit code says."""
-
-    SUCCESS = 0
-    ERROR = 1  # invalid records
-    USAGE = 2  # a usage mistake
-    CTRL_C = 130  # interrupted (SIGINT)
 
 
 @dataclass(frozen=True)
@@ -633,21 +621,15 @@ def pack(
     write_pdf(dataset, ids, output, pack=True)
 
 
-def _terminate(signum: int, frame: Any) -> NoReturn:
-    # SIGTERM as an exception, so that `finally` blocks remove temporary files (reports.files, schema.cache).
-    raise SystemExit(128 + signum)
-
-
 def main() -> None:
-    """Console-script entry point."""
-    signal.signal(signal.SIGTERM, _terminate)
+    """Run the typer app and turn what surfaces (a broken pipe, a full disk) into an exit status.
+
+    Signals are __main__.py's: it is the console script and `python -m space_frameworks`."""
     try:
         try:
             app()
         finally:
             sys.stdout.flush()  # here, not at exit, so that a full disk is reported as one line
-    except KeyboardInterrupt:
-        sys.exit(ExitStatus.CTRL_C)
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly.
         _silence_stdout()

@@ -78,7 +78,7 @@ def test_sigterm_during_export_leaves_no_temporary_file(tmp_path: Path, monkeypa
     script = f"""
 import os, signal, sys, time
 sys.argv = ["frameworks"]
-from space_frameworks import cli
+from space_frameworks import __main__
 from space_frameworks.reports import files
 real_fdopen = os.fdopen
 class Slow:
@@ -89,7 +89,6 @@ class Slow:
     def flush(self): pass
     def fileno(self): return self.handle.fileno()
 files.os.fdopen = lambda fd, mode: Slow(real_fdopen(fd, mode))
-signal.signal(signal.SIGTERM, cli._terminate)
 files.write_atomically(__import__("pathlib").Path({str(tmp_path / "out.json")!r}), b"{{}}")
 """
     with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
