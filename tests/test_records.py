@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -62,8 +63,14 @@ def test_texts_keep_their_provenance_header() -> None:
         assert text.header["id"] == path.stem
 
 
-@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="the project's seed set (../shared/seeds) is not beside this checkout")
 def test_every_press_excerpt_is_verbatim_in_its_seed_report() -> None:
+    # The whole press reports are not in the repository (they are others' copyrighted articles; seeds/
+    # keeps citations and short excerpts): they sit beside the checkout, in ../shared/seeds, as they do
+    # in CI. There their absence is a failure, never a quiet skip; a contributor without them is told.
+    if not (SHARED / "seeds").is_dir():
+        if os.environ.get("CI"):
+            pytest.fail("../shared/seeds is missing in CI: the press excerpts cannot be checked")
+        pytest.skip("the press reports (../shared/seeds) are not beside this checkout; CI checks the excerpts")
     checked = 0
     for article in DATASET.articles.values():
         if article.seed_file is None:
