@@ -2,7 +2,7 @@
 baselines measured in the same run (absolute times on shared machines are noise).
 
     .venv/bin/python bench/run.py            # full: 10 runs, 1,000 and 10,000 records; writes docs/benchmarks.md
-    .venv/bin/python bench/run.py --quick    # smoke test (CI runs it): 1-2 runs, small inputs, writes nothing
+    .venv/bin/python bench/run.py --quick    # a smoke run: 1-2 runs, small inputs, writes nothing
 
 Sections: start-up (compare, --help, list) against a bare typer "hello" app (here); compare of two
 ids with 15 and with 2,000 records, warm record cache, time and peak memory (here: the cache must

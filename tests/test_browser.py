@@ -25,6 +25,8 @@ from space_frameworks.reports.comparison import build_comparison
 from space_frameworks.reports.site import ordered_ids, write_site
 from space_frameworks.schema.records import Dataset
 
+pytestmark = pytest.mark.heavy  # a real browser: behind --heavy, which the README's test command and CI pass
+
 if not find_chromium():
     if os.environ.get("CI"):
         pytest.fail("Chromium is needed for the browser tests under CI: bash setup.sh installs Debian's chromium", pytrace=False)

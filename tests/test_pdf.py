@@ -292,6 +292,7 @@ def test_full_edition_holds_every_quote_with_its_pinpoint(real_full: Path) -> No
             assert bare(cell.summary) in text
 
 
+@pytest.mark.heavy
 def test_no_edition_has_a_near_empty_page(real_brief: Path, real_brief5: Path, real_full: Path, real_pack: Path) -> None:
     for path in (real_brief, real_brief5, real_full, real_pack):
         assert_no_near_empty_pages(path)
@@ -346,6 +347,7 @@ def structure_tags(node: Any, found: set[str] | None = None) -> set[str]:
     return found
 
 
+@pytest.mark.heavy
 def test_pdfua_checker_finds_no_error(real_brief: Path, real_full: Path, real_pack: Path) -> None:
     """`pdfua check` (PyPI, in the test extras) reports no error; its warnings (header cells without
     /Scope, which WeasyPrint does not write) are allowed."""
@@ -402,6 +404,7 @@ def test_pack_of_named_frameworks_has_an_overview_then_a_chapter_each(fixture_re
     assert landscape_pages(path) == [1]
 
 
+@pytest.mark.heavy
 def test_real_pack_pages_are_numbered_on_with_the_running_header_on_each(real_pack: Path) -> None:
     texts = page_texts(real_pack)
     reader = pypdf.PdfReader(real_pack)
@@ -414,6 +417,7 @@ def test_real_pack_pages_are_numbered_on_with_the_running_header_on_each(real_pa
             assert reader.metadata.title in text
 
 
+@pytest.mark.heavy
 def test_real_pack_links_bookmarks_and_tags_survive_the_parts(real_pack: Path) -> None:
     import pikepdf
 
@@ -437,6 +441,7 @@ def test_real_pack_links_bookmarks_and_tags_survive_the_parts(real_pack: Path) -
     assert levels.count(1) == 5  # overview, the frameworks, timeline, annex A, annex B; chapters under theirs
 
 
+@pytest.mark.heavy
 def test_a_document_in_parts_has_the_pages_of_one_layout(fixture_records: Path, tmp_path: Path) -> None:
     """typeset_in_parts, cut into many small parts, gives the pages that typeset gives at once."""
     dataset = load_dataset(fixture_records)
@@ -463,6 +468,7 @@ def test_pack_defaults_to_every_framework(fixture_records: Path, tmp_path: Path)
     assert set(pypdf.PdfReader(path).attachments) == {"alpha.yaml", "beta.yaml", "gamma.yaml", "delta.yaml"}
 
 
+@pytest.mark.heavy
 def test_real_pack_opens_with_a_one_page_overview_of_every_framework(real_pack: Path) -> None:
     dataset = load_dataset()
     texts = page_texts(real_pack)
@@ -485,6 +491,7 @@ def test_real_pack_opens_with_a_one_page_overview_of_every_framework(real_pack: 
     assert chapters == [r.short_title for r in order]
 
 
+@pytest.mark.heavy
 def test_matrix_splits_many_frameworks_into_column_groups_with_headers_repeated(fixture_records: Path, tmp_path: Path) -> None:
     for index in range(3):  # seven frameworks: more than one landscape page holds side by side
         text = (fixture_records / "frameworks" / "gamma.yaml").read_text(encoding="utf-8")
@@ -850,6 +857,7 @@ def test_weasyprint_is_imported_only_by_the_pdf_commands() -> None:
 FRAMEWORKS_BIN = [sys.executable, "-m", "space_frameworks"]
 
 
+@pytest.mark.heavy
 def test_the_command_as_a_process_makes_the_same_pdf_as_in_process(fixture_records: Path, tmp_path: Path) -> None:
     epoch = {"SOURCE_DATE_EPOCH": "1700000000"}
     here, process = tmp_path / "here.pdf", tmp_path / "process.pdf"

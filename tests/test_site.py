@@ -272,19 +272,3 @@ def test_every_stance_badge_meets_wcag_aa_contrast() -> None:
     for name, colour, background in rules:
         background = "#1d3557" if background == "var(--navy)" else background
         assert _contrast(colour, background) >= 4.5, name
-
-
-def test_the_site_benchmark_runs_and_reports_its_ratios(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "site.py"), "--sizes", "4", "8", "--runs", "1"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=tmp_path,
-    )
-    assert result.returncode in (0, 1), result.stderr[-2000:]  # 1: a target missed on a busy machine, not a failure of the script
-    for ratio in ("site / export json (the records in use)", "site / export json (8 records)", "site 8 / site 4 records"):
-        assert ratio in result.stdout
