@@ -506,6 +506,45 @@ def site(
     say(f"wrote {output}/ ({result.pages} pages, {result.files} files); to look at it: python3 -m http.server -d {output}")
 
 
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks cite ost --provision art_2 --style bluebook")
+def cite(
+    ctx: typer.Context,
+    framework: Annotated[str, typer.Argument(metavar="ID", help="Id or alias.")],
+    topic: Annotated[
+        str | None, typer.Option("--topic", "-t", metavar="TOPIC", help="Cite the position on this topic, with its pinpoints.")
+    ] = None,
+    provision: Annotated[str | None, typer.Option("--provision", "-p", metavar="PINPOINT", help="Cite one provision, e.g. art_2.")] = None,
+    style: Annotated[str, typer.Option("--style", "-s", metavar="STYLE", help="oscola, bluebook, bibtex or csl-json.")] = "oscola",
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically).")] = None,
+) -> None:
+    """Cite a framework, one provision, or one position, as lawyers do (UNTS, Fed. Reg., Stat., U.S.C. where the
+    record holds them), with the dataset version it was read in."""
+    from .reports.citation import CitationError, Style, make_citation, render_citation
+
+    names = [s.value for s in Style]
+    if style.strip().lower() not in names:
+        close = difflib.get_close_matches(style.strip().lower(), names, n=1)
+        fail(f"--style '{style}': unknown style; {f'did you mean {close[0]}? ' if close else ''}choose one of {', '.join(names)}")
+    if topic is not None and provision is not None:
+        fail("give --topic or --provision, not both")
+    dataset = load(ctx)
+    [record_id] = resolve(dataset, [framework])
+    label = None
+    if topic is not None:
+        from .schema.records import UnknownTopic
+
+        try:
+            dataset.topic_ids([topic])
+        except UnknownTopic as exc:
+            fail(str(exc))
+        label = next(t.label for t in dataset.topics if t.id == topic)
+    try:
+        citation = make_citation(dataset.records[record_id], provision=provision, topic=topic, topic_label=label)
+    except CitationError as exc:
+        fail(str(exc))
+    emit(render_citation(citation, Style(style.strip().lower())), output)
+
+
 # --- sources: is what the records quote still what the official pages say? ------------------
 
 sources_app = typer.Typer(

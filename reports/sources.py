@@ -462,8 +462,10 @@ def render_text(report: Report) -> str:
         for diff in result.diffs:
             lines.append(f"  diff: {diff}")
         if result.outcome in ACTION_OUTCOMES:
+            # An unchecked page asks nobody to re-verify yet: it says what would be at stake.
+            label = "rests on it:" if result.outcome == Outcome.unreachable else "re-verify"
             for record, things in result.to_reverify.items():
-                lines.append(f"  re-verify {record}: {', '.join(things)}")
+                lines.append(f"  {label} {record}: {', '.join(things)}")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
