@@ -11,7 +11,6 @@ truth that a release tag must equal (see .github/workflows/release.yml).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -19,11 +18,10 @@ from enum import StrEnum
 
 from .. import __version__
 from ..schema.models import Kind, Record, SourceKind
+from .edition import DATA_LICENCE
 
 DATASET_TITLE = "Space Frameworks: a comparison of the legal frameworks for space resources"
 DATASET_AUTHOR = "The space-frameworks contributors"
-DATA_LICENCE = "CC BY 4.0"
-DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 _MONTHS = "January February March April May June July August September October November December".split()
 _BLUEBOOK_MONTHS = "Jan. Feb. Mar. Apr. May June July Aug. Sept. Oct. Nov. Dec.".split()
@@ -486,6 +484,11 @@ def render_citation(c: Citation, style: Style) -> str:
     return csl_json(c)
 
 
-def data_as_of(records: list[Record]) -> str:
-    """The data's as-of date: the latest day any record was verified."""
-    return max((r.last_verified for r in records), default=dt.date.today().isoformat())
+def cite_this(record: Record, topic: str | None = None, topic_label: str | None = None) -> dict[str, str]:
+    """The OSCOLA, Bluebook and BibTeX citations of a record (or of its position on `topic`), as the
+    site's and the brief's "Cite this" show them; {} when the record takes no position on `topic`."""
+    try:
+        citation = make_citation(record, topic=topic, topic_label=topic_label)
+    except CitationError:
+        return {}
+    return {"OSCOLA": oscola(citation), "Bluebook": bluebook(citation), "BibTeX": bibtex(citation)}

@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import __version__
 from ..schema.records import Dataset
+from .edition import edition_metadata
 
 DATASET_FORMAT = "frameworks.dataset/1"
 
@@ -23,6 +24,7 @@ def dataset_json_chunks(dataset: Dataset) -> Iterator[str]:
     yield "{\n"
     yield f'  "format": {json.dumps(DATASET_FORMAT)},\n'
     yield f'  "tool_version": {json.dumps(__version__)},\n'
+    yield f'  "edition": {_dump(edition_metadata(dataset.records.values()))},\n'
     yield f'  "topics": {_dump([t.model_dump(mode="json") for t in dataset.topics])},\n'
     yield '  "frameworks": ['
     for index, record in enumerate(dataset.records.stream()):
