@@ -593,6 +593,7 @@ def sources_check(
         float, typer.Option("--timeout", min=0.1, metavar="SECONDS", help="Longest wait for a connection or a piece of an answer.")
     ] = 20.0,
     deadline: Annotated[float, typer.Option("--deadline", min=0.1, metavar="SECONDS", help="Longest time for one whole answer.")] = 60.0,
+    max_size: Annotated[float, typer.Option("--max-size", min=0.01, metavar="MIB", help="Largest answer read, in MiB.")] = 25.0,
     retries: Annotated[
         int, typer.Option("--retries", min=0, max=5, help="Further tries (with back-off) after a timeout, a failed connection, 429 or 5xx.")
     ] = 2,
@@ -608,7 +609,9 @@ def sources_check(
         items = watch_list(dataset, names)
     except UnknownSource as exc:
         fail(str(exc))
-    limits = FetchLimits(connect_timeout=timeout, read_timeout=timeout, deadline=deadline, retries=retries)
+    limits = FetchLimits(
+        connect_timeout=timeout, read_timeout=timeout, deadline=deadline, max_bytes=int(max_size * 1024 * 1024), retries=retries
+    )
     report = check_sources(items, limits, concurrency, on_result=progress_bar(len(items)))
     emit(render_report(report, chosen.value), output)
     raise typer.Exit(report.exit_code)

@@ -135,13 +135,13 @@ def _fetch_once(client: httpx.Client, url: str, limits: FetchLimits) -> Page:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limits.max_bytes:
                 raise failed(
-                    f"the page is {int(declared) // (1024 * 1024)} MiB, more than the {limits.max_bytes // (1024 * 1024)} MiB read"
+                    f"the page is {int(declared) // (1024 * 1024)} MiB, more than the {limits.max_bytes / (1024 * 1024):g} MiB read"
                 )
             body = bytearray()
             for chunk in response.iter_bytes():
                 body.extend(chunk)
                 if len(body) > limits.max_bytes:
-                    raise failed(f"the page is larger than the {limits.max_bytes // (1024 * 1024)} MiB read")
+                    raise failed(f"the page is larger than the {limits.max_bytes / (1024 * 1024):g} MiB read")
                 if time.monotonic() - started > limits.deadline:
                     raise failed(f"no complete answer within {limits.deadline:g} s (the server sends too slowly)")
             text = extract_text(bytes(body), content_type, response.encoding)

@@ -520,7 +520,8 @@ def render_github(report: Report) -> str:
             continue
         level = "error" if result.outcome == Outcome.changed else "warning"
         reverify = "; ".join(f"{record}: {', '.join(things)}" for record, things in result.to_reverify.items())
-        message = f"{result.watched.url}: {result.reason}" + (f". Re-verify {reverify}" if reverify else "")
+        lead = "Rests on it:" if result.outcome == Outcome.unreachable else "Re-verify"
+        message = f"{result.watched.url}: {result.reason}" + (f". {lead} {reverify}" if reverify else "")
         where = f"file={_escape_property(result.watched.file)}," if result.watched.file else ""
         title = f"source {_WORDS[result.outcome]}"
         lines.append(f"::{level} {where}title={_escape_property(title)}::{_escape_data(message)}")
