@@ -372,7 +372,6 @@ def bluebook(c: Citation) -> str:
 
 _CSL_TYPES = {
     Kind.treaty: "treaty",
-    Kind.political_accord: "treaty",
     Kind.statute: "legislation",
     Kind.executive_order: "legislation",
     Kind.un_resolution: "document",
@@ -391,6 +390,8 @@ def csl_items(c: Citation) -> list[dict]:
         "jurisdiction": record.jurisdiction,
     }
     date = c.event("opened-for-signature", "signed", "adopted", "enacted", "published", "established", "statement")
+    if record.kind not in _CSL_TYPES:  # not a treaty nor legislation: say what it is (the Accords are a political commitment)
+        item["genre"] = record.kind.value.replace("-", " ")
     if date:
         item["issued"] = {"date-parts": [_parts(date)]}
     if r.unts:

@@ -107,6 +107,7 @@ def test_csl_json_renders_with_citeproc(run) -> None:
         assert set(item) <= CSL_FIELDS and item["type"] in CSL_TYPES
         assert isinstance(item["id"], str)
     assert items[0]["section"].startswith("Sec. 10(1)")
+    assert items[0]["type"] == "document" and items[0]["genre"] == "political accord"  # not a treaty
     assert items[1]["version"] == __version__ and items[1]["type"] == "dataset"
     source = CiteProcJSON(items)
     style = CitationStylesStyle("harvard-cite-them-right", validate=False)
