@@ -32,6 +32,7 @@ CSL_FIELDS = {
     "author",
     "version",
     "note",
+    "genre",
 }
 CSL_TYPES = {"treaty", "legislation", "document", "dataset", "regulation"}
 
