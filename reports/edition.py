@@ -19,13 +19,13 @@ CODE_LICENCE = "MIT"
 TEXTS_NOTE = "The official texts quoted are not covered by the data licence: each keeps its own status (its '# licence:' header line)."
 
 
-def data_as_of(records: Iterable[Record]) -> str:
-    """The data's as-of date: the latest day any record was verified against its sources ('' if none)."""
-    return max((r.last_verified for r in records), default="")
+def data_as_of(records: Iterable[Record | str]) -> str:
+    """The data's as-of date: the latest day any record (or last_verified date given) was verified ('' if none)."""
+    return max((r if isinstance(r, str) else r.last_verified for r in records), default="")
 
 
-def edition_metadata(records: Iterable[Record]) -> dict[str, str]:
-    """What an export or a database says about the edition it holds."""
+def edition_metadata(records: Iterable[Record | str]) -> dict[str, str]:
+    """What an export or a database says about the edition it holds (records, or their last_verified dates)."""
     return {
         "data_version": DATA_VERSION,
         "data_as_of": data_as_of(records),
