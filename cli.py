@@ -494,6 +494,117 @@ def site(
     say(f"wrote {output}/ ({result.pages} pages, {result.files} files); to look at it: python3 -m http.server -d {output}")
 
 
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks cite ost --provision art_2 --style bluebook")
+def cite(
+    ctx: typer.Context,
+    framework: Annotated[str, typer.Argument(metavar="ID", help="Id or alias.")],
+    topic: Annotated[
+        str | None, typer.Option("--topic", "-t", metavar="TOPIC", help="Cite the position on this topic, with its pinpoints.")
+    ] = None,
+    provision: Annotated[str | None, typer.Option("--provision", "-p", metavar="PINPOINT", help="Cite one provision, e.g. art_2.")] = None,
+    style: Annotated[str, typer.Option("--style", "-s", metavar="STYLE", help="oscola, bluebook, bibtex or csl-json.")] = "oscola",
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically).")] = None,
+) -> None:
+    """Cite a framework, one provision, or one position, as lawyers do (UNTS, Fed. Reg., Stat., U.S.C. where the
+    record holds them), with the dataset version it was read in."""
+    from .reports.citation import CitationError, Style, make_citation, render_citation
+
+    names = [s.value for s in Style]
+    if style.strip().lower() not in names:
+        close = difflib.get_close_matches(style.strip().lower(), names, n=1)
+        fail(f"--style '{style}': unknown style; {f'did you mean {close[0]}? ' if close else ''}choose one of {', '.join(names)}")
+    if topic is not None and provision is not None:
+        fail("give --topic or --provision, not both")
+    dataset = load(ctx)
+    [record_id] = resolve(dataset, [framework])
+    label = None
+    if topic is not None:
+        from .schema.records import UnknownTopic
+
+        try:
+            dataset.topic_ids([topic])
+        except UnknownTopic as exc:
+            fail(str(exc))
+        label = next(t.label for t in dataset.topics if t.id == topic)
+    try:
+        citation = make_citation(dataset.records[record_id], provision=provision, topic=topic, topic_label=label)
+    except CitationError as exc:
+        fail(str(exc))
+    emit(render_citation(citation, Style(style.strip().lower())), output)
+
+
+# --- sources: is what the records quote still what the official pages say? ------------------
+
+sources_app = typer.Typer(
+    cls=SectionedGroup,
+    help="Watch the sources the records rest on: re-read them and say what changed.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(sources_app, name="sources", rich_help_panel=CONTRIBUTING)
+
+
+def progress_bar(total: int) -> Any:
+    """A callback drawing `[####....] n/total` on stderr when stderr is a terminal; else one that does nothing."""
+    if not sys.stderr.isatty() or total == 0:
+        return None
+    done = [0]
+
+    def advance(result: Any) -> None:
+        done[0] += 1
+        filled = 30 * done[0] // total
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done[0]}/{total} sources")
+        if done[0] == total:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+        sys.stderr.flush()
+
+    return advance
+
+
+@sources_app.command(
+    "check",
+    epilog="Exit codes: 0 every source checked and nothing to re-verify; 1 a source changed or moved (records to re-verify); "
+    "2 a usage mistake; 3 nothing changed but some sources could not be checked. Example: frameworks sources check ost --format json",
+)
+def sources_check(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None, typer.Argument(metavar="[ID...]", help="Records (ids or aliases) or text ids; default: every source.")
+    ] = None,
+    output_format: Annotated[
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="text, json, or github annotations.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE (atomically).")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=16, help="Sources fetched at once.")] = 4,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, metavar="SECONDS", help="Longest wait for a connection or a piece of an answer.")
+    ] = 20.0,
+    deadline: Annotated[float, typer.Option("--deadline", min=0.1, metavar="SECONDS", help="Longest time for one whole answer.")] = 60.0,
+    max_size: Annotated[float, typer.Option("--max-size", min=0.01, metavar="MIB", help="Largest answer read, in MiB.")] = 25.0,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, max=5, help="Further tries (with back-off) after a timeout, a failed connection, 429 or 5xx.")
+    ] = 2,
+) -> None:
+    """Re-read each official text's page and each source with a URL; report unchanged, changed (with a diff and the
+    records to re-verify), moved, or unreachable (not checked: never a pass). Never modifies a record."""
+    chosen = choose_format(output_format, output, (Format.text, Format.json, Format.github))
+    from .reports.fetch import FetchLimits
+    from .reports.sources import UnknownSource, check_sources, render_report, watch_list
+
+    dataset = load(ctx)
+    try:
+        items = watch_list(dataset, names)
+    except UnknownSource as exc:
+        fail(str(exc))
+    limits = FetchLimits(
+        connect_timeout=timeout, read_timeout=timeout, deadline=deadline, max_bytes=int(max_size * 1024 * 1024), retries=retries
+    )
+    report = check_sources(items, limits, concurrency, on_result=progress_bar(len(items)))
+    emit(render_report(report, chosen.value), output)
+    raise typer.Exit(report.exit_code)
+
+
 # --- contributor commands: the record schema and new-record templates -----------------------
 
 

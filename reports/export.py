@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import __version__
 from ..schema.records import Dataset
+from .edition import edition_metadata
 
 DATASET_FORMAT = "frameworks.dataset/1"
 
@@ -25,10 +26,14 @@ def dataset_json_chunks(dataset: Dataset) -> Iterator[str]:
     yield f'  "tool_version": {json.dumps(__version__)},\n'
     yield f'  "topics": {_dump([t.model_dump(mode="json") for t in dataset.topics])},\n'
     yield '  "frameworks": ['
+    read: list[str] = []  # the last_verified date of each record streamed, for the edition's as-of date
     for index, record in enumerate(dataset.records.stream()):
+        read.append(record.last_verified)
         yield ("," if index else "") + "\n    " + _dump(record.model_dump(mode="json"), 2)
     yield "\n  ],\n" if dataset.records else "],\n"
-    yield f'  "articles": {_dump([a.model_dump(mode="json") for a in dataset.articles.values()])}\n'
+    yield f'  "articles": {_dump([a.model_dump(mode="json") for a in dataset.articles.values()])},\n'
+    # Last, so that the records are read once: the data version, as-of date and licences (reports.edition).
+    yield f'  "edition": {_dump(edition_metadata(read))}\n'
     yield "}\n"
 
 

@@ -50,6 +50,7 @@ from .comparison import (
     build_comparison,
     stance_words,
 )
+from .edition import DATA_VERSION
 from .html import environment
 from .listing import Listing
 from .timeline import timeline
@@ -183,19 +184,27 @@ class Brief:
         return tuple(dict.fromkeys(w.replace(",", " ") for w in words))
 
     @property
+    def citations(self) -> dict[str, str]:
+        """The OSCOLA citation of each record, as `frameworks cite ID --style oscola` prints it (sources annex)."""
+        from .citation import make_citation, oscola
+
+        return {r.id: oscola(make_citation(r)) for r in self.records}
+
+    @property
     def data_version(self) -> str:
-        """'2026-11-24 · 3f2a9c1b': the latest verification date of the records shown and the start of
-        the SHA-256 of their attached files, so a reader can tell two printings of different data apart."""
+        """'0.1.0 · 2026-11-24 · 3f2a9c1b': the dataset release (reports.edition), the latest verification
+        date of the records shown and the start of the SHA-256 of their attached files, so a reader can
+        tell two printings of different data apart."""
         return data_version(self.records, self.sources)
 
 
 def data_version(records: tuple[Record, ...] | list[Record], sources: tuple[SourceFile, ...] | list[SourceFile]) -> str:
-    """The latest last_verified of `records` and a short hash of the record files' bytes."""
+    """The release, the latest last_verified of `records` and a short hash of the record files' bytes."""
     digest = hashlib.sha256()
     for source in sorted(sources, key=lambda s: s.name):
         digest.update(source.name.encode() + b"\0" + source.sha256.encode() + b"\n")
     latest = max((r.last_verified for r in records), default="")
-    return f"{latest} · {digest.hexdigest()[:8]}"
+    return f"{DATA_VERSION} · {latest} · {digest.hexdigest()[:8]}"
 
 
 def generation_time(environ: Mapping[str, str] = os.environ) -> dt.datetime:

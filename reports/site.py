@@ -38,7 +38,9 @@ from .. import __version__
 from ..schema.dates import date_key, format_date
 from ..schema.models import JOINED_KINDS, SUBSTANTIVE_STANCES, Kind, Record, Stance
 from ..schema.records import Dataset, UnknownFramework
+from .citation import cite_this
 from .comparison import HEADLINE_ORDER, NOT_YET, UNRECORDED, Cell, Comparison, build_comparison, event_words, stance_words
+from .edition import DATA_LICENCE, DATA_LICENCE_URL
 from .html import TEMPLATES, environment
 from .listing import Listing
 from .render import heading, subtitle
@@ -131,6 +133,21 @@ def as_of(dataset: Dataset) -> str:
     return max((r.last_verified for r in dataset.records.values()), default="")
 
 
+def text_statuses(dataset: Dataset, ids: list[str]) -> list[tuple[str, str, str]]:
+    """(text id, instrument, status) of each official text the records quote: its `# licence:` header line."""
+    from ..schema.texts import read_source_text
+
+    text_ids = sorted({t for i in ids for t in [dataset.records[i].text, *(p.text for p in dataset.records[i].provisions)] if t})
+    rows = []
+    for text_id in text_ids:
+        try:
+            header = read_source_text(dataset.seeds, text_id).header
+        except (OSError, UnicodeDecodeError):
+            continue
+        rows.append((text_id, header.get("instrument", text_id), header.get("licence", "status not recorded")))
+    return rows
+
+
 def has_list(record: Record, listing: Listing) -> bool:
     """Whether a framework's page shows a parties/signatories section (instruments States join,
     or any record holding a list or its coverage)."""
@@ -187,7 +204,7 @@ def site_files(dataset: Dataset) -> Iterator[tuple[str, bytes]]:
     overview = build_comparison(dataset, ids)
     names = {c.id: c.short_title for c in overview.columns}
     pairs = featured_pairs(dataset)
-    common = {"as_of": as_of(dataset), "version": __version__, "names": names}
+    common = {"as_of": as_of(dataset), "version": __version__, "names": names, "licence": (DATA_LICENCE, DATA_LICENCE_URL)}
     lists = {i: signatories(dataset.records[i]) for i in ids}
     macros = env.get_template("site/macros.html.j2").module
     bodies: dict[tuple[str, str, str], Any] = {}
@@ -227,9 +244,11 @@ def site_files(dataset: Dataset) -> Iterator[tuple[str, bytes]]:
             pairs=[p for p in pairs if record_id in p],
             previous=ids[index - 1] if index else None,
             next=ids[index + 1] if index + 1 < len(ids) else None,
+            cite=cite_this(record),
         )
     for row in overview.rows:
-        yield page(f"topics/{row.topic}/index.html", "topic.html.j2", row=row, columns=overview.columns, c=overview)
+        cites = [(cell.framework, cite_this(dataset.records[cell.framework], row.topic, row.label)) for cell in row.cells]
+        yield page(f"topics/{row.topic}/index.html", "topic.html.j2", row=row, columns=overview.columns, c=overview, cites=cites)
     yield page("compare/index.html", "compare.html.j2", c=overview, pairs=pairs)
     for pair in pairs:
         comparison = build_comparison(dataset, list(pair))
@@ -248,6 +267,7 @@ def site_files(dataset: Dataset) -> Iterator[tuple[str, bytes]]:
         stance_meanings=STANCE_MEANINGS,
         relation_meanings=RELATION_MEANINGS,
         not_yet=NOT_YET,
+        text_statuses=text_statuses(dataset, ids),
     )
     yield page("404.html", "404.html.j2")
     data = json.dumps(compare_data(dataset, overview), ensure_ascii=False, separators=(",", ":"))

@@ -28,9 +28,13 @@ from pathlib import Path
 
 from ..schema.records import Dataset
 from .comparison import build_comparison
+from .edition import edition_metadata
 
 SCHEMA = """
 PRAGMA foreign_keys = ON;
+CREATE TABLE edition (
+  key TEXT PRIMARY KEY, value TEXT NOT NULL
+);
 CREATE TABLE frameworks (
   id TEXT PRIMARY KEY, short_title TEXT NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL,
   legal_force TEXT NOT NULL, jurisdiction TEXT NOT NULL, issuer TEXT NOT NULL, status TEXT NOT NULL,
@@ -102,6 +106,7 @@ def fill(db: sqlite3.Connection, dataset: Dataset) -> dict[str, int]:
     db.executescript(SCHEMA)
     comparison = build_comparison(dataset, list(dataset.records))
     status = {column.id: column.status for column in comparison.columns}
+    db.executemany("INSERT INTO edition VALUES (?, ?)", edition_metadata(dataset.records.values()).items())
     for index, topic in enumerate(dataset.topics):
         db.execute("INSERT INTO topics VALUES (?, ?, ?, ?)", (topic.id, index, topic.label, topic.question))
     excerpt_ids: dict[str, int] = {}

@@ -29,6 +29,7 @@ from conftest import REPO
 from space_frameworks.cli import app
 from space_frameworks.reports import pdf, typeset
 from space_frameworks.reports.comparison import build_comparison
+from space_frameworks.reports.edition import DATA_VERSION
 from space_frameworks.schema.records import load_dataset
 
 PDFTOTEXT = shutil.which("pdftotext")
@@ -215,7 +216,8 @@ def test_brief_page_1_has_title_as_of_counts_and_key_differences(real_brief: Pat
         assert bare(row.label) in bare(page1)
         for cell in row.cells:
             assert bare(pdf.gist_of(cell)[:40]) in bare(page1)
-    assert re.search(r"data version (\d{4}-\d{2}-\d{2}) · [0-9a-f]{8}", page1, re.IGNORECASE)
+    # The release (reports.edition.DATA_VERSION), the latest verification, the records' hash.
+    assert re.search(rf"data version {re.escape(DATA_VERSION)} · (\d{{4}}-\d{{2}}-\d{{2}}) · [0-9a-f]{{8}}", page1, re.IGNORECASE)
 
 
 def test_brief_matrix_is_one_landscape_page_with_every_topic_and_gist(real_brief: Path, real_brief5: Path) -> None:
