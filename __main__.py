@@ -13,15 +13,15 @@ from __future__ import annotations
 import signal
 import sys
 
-from .status import ExitStatus
-
-_received: ExitStatus | None = None  # the status a signal asked for, once one came
+# The exit status a signal asked for, once one came: 128 + its number, as status.ExitStatus spells
+# out (INTERRUPTED 130, TERMINATED 143). Not imported from there: nothing may run before the handlers.
+_received: int | None = None
 
 
 def _on_signal(signum: int, frame: object) -> None:
     """SIGINT as KeyboardInterrupt, SIGTERM as SystemExit: both unwind, so `finally` blocks run."""
     global _received
-    _received = ExitStatus.INTERRUPTED if signum == signal.SIGINT else ExitStatus.TERMINATED
+    _received = 128 + signum
     if signum == signal.SIGINT:
         raise KeyboardInterrupt
     raise SystemExit(_received)
