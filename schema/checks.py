@@ -377,9 +377,7 @@ def _check_readings(context: Context, view: _View, index: int, position: dict[st
             elif following is not None and date_key(until) > date_key(following):
                 yield view.at((*loc, "until"), f"readings overlap: this one lasts until {until}, but the next takes effect on {following}")
         cited = [(("sources", j), s, statements.get(s)) for j, s in view.texts(reading, "sources")]
-        cited += [
-            (("excerpts", j), ref, statements.get(f"article:{ref.partition('/')[0]}")) for j, ref in view.texts(reading, "excerpts")
-        ]
+        cited += [(("excerpts", j), ref, statements.get(f"article:{ref.partition('/')[0]}")) for j, ref in view.texts(reading, "excerpts")]
         for where, ref, said in cited:
             if said is not None and _first_day(said) > last_day(start):
                 message = f"rests on '{ref}' of {said}, later than the date this reading took effect ({start}): never on a later statement"
