@@ -264,12 +264,16 @@ def build_comparison(
 
 
 def _cell(dataset: Dataset, record: Record, topic: str, column: Column) -> Cell:
-    if not column.exists:
-        return Cell(record.id, topic, NOT_YET, f"Did not exist yet on this date: {column.status}.", None, (), (), None)
     position = next((p for p in record.positions if p.topic == topic), None)
+    as_of = dt.date.fromisoformat(column.as_of) if column.as_of else None
+    if not column.exists:
+        summary = f"Did not exist yet on this date: {column.status}."
+        draft = reading_on(position, as_of) if position is not None and as_of is not None else None
+        if draft is not None and draft.start is not None:  # a draft made public before the text existed
+            summary += f" The draft ({format_date(draft.start)}): {draft.summary}"
+        return Cell(record.id, topic, NOT_YET, summary, draft.gist if draft and draft.start else None, (), (), None)
     if position is None:
         return Cell(record.id, topic, UNRECORDED, "The record takes no position on this topic yet.", None, (), (), None)
-    as_of = dt.date.fromisoformat(column.as_of) if column.as_of else None
     reading = reading_on(position, as_of)
     if reading is None:  # before the first dated reading, or in a gap between two
         return Cell(record.id, topic, Stance.not_known.value, no_reading_summary(position, as_of), None, (), (), None)

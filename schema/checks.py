@@ -30,6 +30,8 @@ from .texts import SourceText, normalise, read_source_text
 from .yamlfile import MODELINE_PREFIX, YamlDocument, is_placeholder
 
 STALE_AFTER_DAYS = 365
+# Sources that report what was said or done: a reading cannot rest on one dated after it took effect.
+STATEMENT_KINDS = frozenset({"press", "official-statement"})
 # " ... " (or "…", "[...]") inside a quote marks words left out, as in schema.texts.
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 
@@ -365,6 +367,7 @@ def _check_readings(context: Context, view: _View, index: int, position: dict[st
         return
     statements = _statement_dates(context, view)
     events = {date for _, e in view.items("status") if (date := _date(e.get("date")))}
+    kinds = {source_id: source.get("kind") for _, source in view.items("sources") if (source_id := view.text(source, "id"))}
     for number, (loc, reading, start) in enumerate(dated):
         start_loc = (*loc, "from") if "earlier" in loc else (*loc, "since")
         following = dated[number + 1][2] if number + 1 < len(dated) else None
@@ -379,7 +382,9 @@ def _check_readings(context: Context, view: _View, index: int, position: dict[st
         cited = [(("sources", j), s, statements.get(s)) for j, s in view.texts(reading, "sources")]
         cited += [(("excerpts", j), ref, statements.get(f"article:{ref.partition('/')[0]}")) for j, ref in view.texts(reading, "excerpts")]
         for where, ref, said in cited:
-            if said is not None and _first_day(said) > last_day(start):
+            # Only statements move a position: a later official record or reproduction of an earlier text does not.
+            statement = where[0] == "excerpts" or kinds.get(ref) in STATEMENT_KINDS
+            if statement and said is not None and _first_day(said) > last_day(start):
                 message = f"rests on '{ref}' of {said}, later than the date this reading took effect ({start}): never on a later statement"
                 yield view.at((*loc, *where), message)
         if start not in events and start not in {said for _, _, said in cited}:
