@@ -14,10 +14,12 @@ reading from '2020-05' holds from 1 June 2020, and one `until` '2020-05' holds t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
 from .dates import date_key, format_date, happened_by
 from .models import Position, Record, Stance
+from .recordfile import Dataset
 
 
 @dataclass(frozen=True)
@@ -143,4 +145,17 @@ def record_as_of(record: Record, as_of: dt.date | None) -> Record:
             }
         positions.append(position.model_copy(update=update))
     status = [e for e in record.status if happened_by(e.date, as_of)] or record.status[:1]
-    return record.model_copy(update={"positions": positions, "status": status})
+    update: dict[str, object] = {"positions": positions, "status": status}
+    if len(status) < len(record.status):  # the record's summary speaks of later events: not for this date's reader
+        update["summary"] = (
+            f"As it stood on {format_date(as_of.isoformat())}: the status events up to that date and, for each topic, the reading "
+            f"then in force. The record's own summary covers events up to {format_date(record.status[-1].date)} and is left out."
+        )
+    return record.model_copy(update=update)
+
+
+def dataset_as_of(dataset: Dataset, as_of: dt.date | None) -> Dataset:
+    """`dataset` with every record as it stood on `as_of` (record_as_of), fetched lazily as before."""
+    if as_of is None:
+        return dataset
+    return replace(dataset, records=dataset.records.mapped(partial(record_as_of, as_of=as_of)))
