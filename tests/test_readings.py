@@ -309,3 +309,35 @@ def test_russia_history_places_the_statements_in_order(run: Callable[..., Any]) 
     assert [r["from"] for r in rows] == ["Mar 2019", "7 Apr 2020", "14 Dec 2020", "25 Oct 2021", "28 May 2024"]
     assert rows[-1]["until"] == "current"
     assert all(r["until"] == n["from"] for r, n in zip(rows, rows[1:], strict=False))
+
+
+def test_the_site_shows_a_position_history_and_what_changed(fixture_root: Path, tmp_path: Path) -> None:
+    from space_frameworks.reports.diff import changes_in_history
+    from space_frameworks.reports.site import write_site
+    from space_frameworks.schema.readings import dataset_as_of
+    from space_frameworks.schema.records import load_dataset
+
+    give_beta_a_history(fixture_root)
+    dataset = load_dataset(fixture_root)
+    write_site(dataset, tmp_path / "now", changes=changes_in_history(dataset.records.stream(), D("2021-01-01")))
+    page = (tmp_path / "now" / "frameworks" / "beta" / "index.html").read_text(encoding="utf-8")
+    assert "History: 2 readings" in page and "From 2 Jan 2020 until 1 Mar 2021" in page
+    changed = (tmp_path / "now" / "changes" / "index.html").read_text(encoding="utf-8")
+    assert "new reading (affirms -&gt; disputed)" in changed and "&lt;script&gt;" in changed and "<script>alert" not in changed
+    then = dataset_as_of(load_dataset(fixture_root), D("2020-06-01"))
+    write_site(then, tmp_path / "then", day=D("2020-06-01"))
+    page = (tmp_path / "then" / "frameworks" / "beta" / "index.html").read_text(encoding="utf-8")
+    assert "At first accepted national ownership rules." in page and "Rejects unilateral ownership rules" not in page
+
+
+def test_the_brief_says_since_when_a_reading_changed_within_the_year() -> None:
+    from space_frameworks.reports.comparison import Cell
+    from space_frameworks.reports.pdf import since_line
+
+    printed = dt.datetime(2022, 6, 1, tzinfo=dt.UTC)
+    cell = Cell("russia", "resource-ownership", "conditional", "s", None, (), (), None, since="2021-10-25", before="conditional")
+    assert since_line(cell, "2021-12-31", printed) == "Since 25 Oct 2021 (earlier: conditional)"
+    assert since_line(cell, None, printed) == "Since 25 Oct 2021 (earlier: conditional)"
+    assert since_line(cell, "2023-01-01", printed) == ""  # over a year before the as-of date
+    first = Cell("russia", "heritage", "not-known", "s", None, (), (), None, since="2021-10-25", before=None)
+    assert since_line(first, "2021-12-31", printed) == ""  # the first reading did not change anything
