@@ -8,8 +8,15 @@ from ..schema.readings import DatedReading, readings
 from .comparison import stance_words
 from .listing import Listing
 
-OUTSET = "the outset"  # a reading without `since` holds for as long as the framework exists
+OUTSET = "outset"  # a reading without `since` holds for as long as the framework exists
+_NOT_A_START = {"drafted"}  # a draft is not the text: the first other event of the framework itself is its outset
 CURRENT = "current"
+
+
+def outset(record: Record) -> str:
+    """'25 Nov 2015 (outset)': when an undated reading began, the framework's first own event but a draft."""
+    first = next((e for e in record.status if e.party is None and e.event.value not in _NOT_A_START), record.status[0])
+    return f"{format_date(first.date)} ({OUTSET})"
 
 
 def history(records: list[Record], topics: list[Topic]) -> Listing:
@@ -31,9 +38,9 @@ def history(records: list[Record], topics: list[Topic]) -> Listing:
     entries.sort(key=lambda entry: entry[0])
     rows = tuple(
         (
-            record.short_title,
+            record.id,
             labels[topic],
-            format_date(reading.start) if reading.start else OUTSET,
+            format_date(reading.start) if reading.start else outset(record),
             CURRENT if reading.current else (format_date(reading.end) if reading.end else ""),
             stance_words(reading.stance),
             reading.gist or reading.summary,
@@ -51,7 +58,7 @@ def history(records: list[Record], topics: list[Topic]) -> Listing:
         rows=rows,
         footer=(
             f"{len(rows)} readings of {positions} positions; {changed} with more than one reading. "
-            f"'From {OUTSET}': the reading holds for as long as the framework exists; 'until' is the first day a reading no longer held."
+            "'(outset)': an undated reading, holding for as long as the framework exists; 'until': the first day a reading no longer held."
         ),
-        terminal_keys=(("framework",) if several else ()) + ("topic", "from", "until", "stance", "gist"),
+        terminal_keys=(("framework",) if several else ()) + (("topic",) if len(topics) > 1 else ()) + ("from", "until", "stance", "gist"),
     )
