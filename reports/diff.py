@@ -17,6 +17,7 @@ from typing import Any
 from ..schema.dates import date_key, format_date, happened_by
 from ..schema.editions import Edition
 from ..schema.models import Record
+from ..schema.problems import printable
 from ..schema.readings import readings
 from .comparison import event_words, stance_words
 from .style import escape_markdown
@@ -178,7 +179,14 @@ def changes_in_history(records: Iterable[Record], since: dt.date, as_of: dt.date
 
 
 def render_changes(changes: Changes, output_format: str, width: int = 100) -> str:
-    """`changes` as text (table), markdown or json."""
+    """`changes` as text (table), markdown or json. An export file is not checked as records are, so
+    control characters from it are written as escapes (json escapes them itself)."""
+    if output_format != "json":
+        return "\n".join(printable(line) for line in _render_lines(changes, output_format, width).split("\n"))
+    return _render_lines(changes, output_format, width)
+
+
+def _render_lines(changes: Changes, output_format: str, width: int) -> str:
     if output_format == "json":
         data = {"format": DIFF_FORMAT, "old": changes.old, "new": changes.new, "changes": [asdict(c) for c in changes.changes]}
         data["notes"] = list(changes.notes)

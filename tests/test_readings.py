@@ -341,3 +341,21 @@ def test_the_brief_says_since_when_a_reading_changed_within_the_year() -> None:
     assert since_line(cell, "2023-01-01", printed) == ""  # over a year before the as-of date
     first = Cell("russia", "heritage", "not-known", "s", None, (), (), None, since="2021-10-25", before=None)
     assert since_line(first, "2021-12-31", printed) == ""  # the first reading did not change anything
+
+
+def test_diff_of_a_hostile_or_broken_export_is_one_line_or_escaped(run: Callable[..., Any], fixture_root: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    run("--root", str(fixture_root), "export", "-o", str(good))
+    data = json.loads(good.read_text(encoding="utf-8"))
+    data["frameworks"][0]["positions"][0]["summary"] = "\x1b]0;owned\x07 changed"
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(json.dumps(data), encoding="utf-8")
+    text = run("--root", str(fixture_root), "diff", str(good), str(hostile)).output
+    assert "\x1b" not in text and "\\x1b" in text
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(b"\xff\xfe not json")
+    result = run("--root", str(fixture_root), "diff", str(broken), str(good))
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    other = tmp_path / "other.json"
+    other.write_text('{"format": "something else"}', encoding="utf-8")
+    assert "not a 'frameworks.dataset/1' export" in run("--root", str(fixture_root), "diff", str(other), str(good)).output
