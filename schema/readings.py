@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from .dates import date_key, format_date, happened_by
-from .models import Position, Record, Stance
+from .models import Position, Reading, Record, Stance
 from .recordfile import Dataset
 
 
@@ -43,36 +43,24 @@ def readings(position: Position) -> list[DatedReading]:
     `until` ends when the next one takes effect."""
     earlier = sorted(position.earlier, key=lambda r: date_key(r.start))
     starts = ([r.start for r in earlier] + [position.since])[1:]
-    dated = [
-        DatedReading(
-            start=r.start,
-            end=r.until or following,
-            stance=r.stance.value,
-            summary=r.summary,
-            gist=r.gist,
-            provisions=tuple(r.provisions),
-            excerpts=tuple(r.excerpts),
-            sources=tuple(r.sources),
-            note=r.note,
-            current=False,
-        )
-        for r, following in zip(earlier, starts, strict=True)
-    ]
-    dated.append(
-        DatedReading(
-            start=position.since,
-            end=None,
-            stance=position.stance.value,
-            summary=position.summary,
-            gist=position.gist,
-            provisions=tuple(position.provisions),
-            excerpts=tuple(position.excerpts),
-            sources=tuple(position.sources),
-            note=position.note,
-            current=True,
-        )
+    dated = [_dated(r, r.start, r.until or following, current=False) for r, following in zip(earlier, starts, strict=True)]
+    return [*dated, _dated(position, position.since, None, current=True)]
+
+
+def _dated(reading: Reading | Position, start: str | None, end: str | None, *, current: bool) -> DatedReading:
+    """An earlier reading or a position's own (current) one, with the dates it holds between."""
+    return DatedReading(
+        start=start,
+        end=end,
+        stance=reading.stance.value,
+        summary=reading.summary,
+        gist=reading.gist,
+        provisions=tuple(reading.provisions),
+        excerpts=tuple(reading.excerpts),
+        sources=tuple(reading.sources),
+        note=reading.note,
+        current=current,
     )
-    return dated
 
 
 def holds_on(reading: DatedReading, as_of: dt.date) -> bool:
