@@ -39,6 +39,7 @@ def history(records: list[Record], topics: list[Topic]) -> Listing:
     rows = tuple(
         (
             record.id,
+            topic,
             labels[topic],
             format_date(reading.start) if reading.start else outset(record),
             CURRENT if reading.current else (format_date(reading.end) if reading.end else ""),
@@ -53,8 +54,8 @@ def history(records: list[Record], topics: list[Topic]) -> Listing:
     positions = sum(1 for record in records for p in record.positions if p.topic in order)
     return Listing(
         title="History: " + ", ".join(f"{r.short_title} ({r.id})" for r in records),
-        columns=("Framework", "Topic", "From", "Until", "Stance", "Gist", "Summary", "Rests on"),
-        keys=("framework", "topic", "from", "until", "stance", "gist", "summary", "rests_on"),
+        columns=("Framework", "Topic", "Label", "From", "Until", "Stance", "Gist", "Summary", "Rests on"),
+        keys=("framework", "topic", "label", "from", "until", "stance", "gist", "summary", "rests_on"),
         rows=rows,
         footer=(
             f"{len(rows)} readings of {positions} positions; {changed} with more than one reading. "
