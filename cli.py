@@ -104,7 +104,16 @@ OutputOption = Annotated[
     ),
 ]
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", metavar="DATE", help="Answer as of DATE (YYYY-MM-DD), from the dated status events.")
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Answer as of DATE (YYYY-MM-DD): status events, and each position's reading then."),
+]
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="DATE|FILE",
+        help="Add what changed since DATE (YYYY-MM-DD), or since an earlier edition exported with: frameworks export -o FILE.json.",
+    ),
 ]
 TopicOption = Annotated[
     list[str] | None, typer.Option("--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable; see frameworks topics).")
@@ -180,6 +189,14 @@ def load(ctx: typer.Context) -> Dataset:
     for left_out in dataset.left_out:
         say(f"frameworks: {left_out}")
     return dataset
+
+
+def load_as_of(ctx: typer.Context, date: dt.date | None) -> Dataset:
+    """The records in use (load) as they stood on `date`: each position the reading then in force
+    (schema.readings), status events up to that date; all of them when `date` is None."""
+    from .schema.readings import dataset_as_of
+
+    return dataset_as_of(load(ctx), date)
 
 
 def resolve(dataset: Dataset, names: list[str]) -> list[str]:
@@ -275,17 +292,17 @@ def text_hash(
 # --- commands that print data: they share --format and --output -----------------------------
 
 
-def as_of_date(value: str | None) -> dt.date | None:
-    """Parse --as-of; exits 2 on a malformed or impossible date."""
+def as_of_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    """Parse --as-of (or another date option); exits 2 on a malformed or impossible date."""
     if value is None:
         return None
     parts = value.strip().split("-")
     if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
-        fail(f"--as-of '{value}': give a date as YYYY-MM-DD, e.g. 2020-10-13")
+        fail(f"{option} '{value}': give a date as YYYY-MM-DD, e.g. 2020-10-13")
     try:
         return dt.date(*(int(p) for p in parts))
     except ValueError:
-        fail(f"--as-of '{value}': {value} is not a real date")
+        fail(f"{option} '{value}': {value} is not a real date")
 
 
 def terminal_width() -> int:
@@ -344,17 +361,19 @@ def topics(output_format: FormatOption = None, output: OutputOption = None) -> N
 def show(
     ctx: typer.Context,
     framework: Annotated[str, typer.Argument(metavar="ID", help="Id or alias.")],
+    as_of: AsOfOption = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
     """Show one framework in full: status, positions with quotes, sources, corrections."""
     chosen = choose_format(output_format, output)
+    date = as_of_date(as_of)
     from .reports.comparison import build_comparison
     from .reports.record import RecordReport, render_record
 
-    dataset = load(ctx)
+    dataset = load_as_of(ctx, date)
     [record_id] = resolve(dataset, [framework])
-    report = RecordReport(dataset.records[record_id], build_comparison(dataset, [record_id]))
+    report = RecordReport(dataset.records[record_id], build_comparison(dataset, [record_id], as_of=date))
     emit(render_record(report, chosen, terminal_width()), output)
 
 
@@ -410,6 +429,74 @@ def timeline(
     emit(render_listing(listing, chosen, terminal_width()), output)
 
 
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks history russia --topic resource-ownership")
+def history(
+    ctx: typer.Context,
+    frameworks: Annotated[list[str], typer.Argument(metavar="ID [ID...]", help="Ids or aliases (several: their readings merged by date).")],
+    topic: TopicOption = None,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """How each position moved: its readings in date order, with what each rests on."""
+    chosen = choose_format(output_format, output)
+    from .reports.history import history as build_history
+    from .reports.listing import render_listing
+    from .schema.records import UnknownTopic
+
+    dataset = load(ctx)
+    ids = resolve(dataset, frameworks)
+    try:
+        wanted = dataset.topic_ids(topic)
+    except UnknownTopic as exc:
+        fail(str(exc))
+    topics = [t for t in dataset.topics if wanted is None or t.id in wanted]
+    emit(render_listing(build_history([dataset.records[i] for i in ids], topics), chosen, terminal_width()), output)
+
+
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks diff 62089ca HEAD --format markdown")
+def diff(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="OLD", help="An export (frameworks export -o FILE.json) or a git revision of the records.")],
+    new: Annotated[
+        str | None, typer.Argument(metavar="[NEW]", help="Another export or git revision (default: the records in use).")
+    ] = None,
+    output_format: Annotated[
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="table (text), markdown or json (default: from -o FILE).")
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    """What changed between two editions of the data: frameworks, stances, summaries, readings, parties, sources."""
+    chosen = choose_format(output_format, output, (Format.table, Format.text, Format.markdown, Format.json))
+    from .reports.diff import diff_editions, render_changes
+    from .schema.editions import EditionError, edition_of_records, load_edition
+
+    dataset = load(ctx)
+    try:
+        before = load_edition(old, dataset.root)
+        after = edition_of_records(dataset.records.stream(), "the records in use") if new is None else load_edition(new, dataset.root)
+    except EditionError as exc:
+        fail(str(exc), ExitStatus.ERROR)
+    emit(render_changes(diff_editions(before, after), chosen.value, terminal_width()), output)
+
+
+def changes_since(dataset: Dataset, ids: list[str], since: str | None, as_of: dt.date | None) -> Any:
+    """--since DATE|FILE: what changed in `ids` since a date (the records' own history) or since an
+    earlier export (a diff of editions); None without --since. Exits 2 when neither can be read."""
+    if since is None:
+        return None
+    from .reports.diff import changes_in_history, diff_editions
+    from .schema.editions import EditionError, edition_from_export, edition_of_records
+
+    records = [dataset.records[i] for i in ids]
+    if not Path(since).is_file():
+        date = as_of_date(since, "--since")
+        return changes_in_history(records, date, as_of)
+    try:
+        return diff_editions(edition_from_export(Path(since)), edition_of_records(records, "this edition"), ids)
+    except EditionError as exc:
+        fail(str(exc))
+
+
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks signatories artemis-accords --as-of 2022-01-01")
 def signatories(
     ctx: typer.Context,
@@ -443,31 +530,33 @@ def export(
         ),
     ] = None,
     output: OutputOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
-    """The whole dataset, for spreadsheets and other tools."""
+    """The whole dataset, for spreadsheets and other tools (--as-of: as it stood on that date)."""
     chosen = choose_format(output_format, output, (Format.json, Format.csv, Format.sqlite))
+    date = as_of_date(as_of)
     from .reports.comparison import build_comparison
     from .reports.export import dataset_json_chunks
     from .reports.render import comparison_to_csv
 
-    dataset = load(ctx)
+    dataset = load_as_of(ctx, date)
     if chosen == Format.sqlite:
-        export_sqlite(dataset, output)
+        export_sqlite(dataset, output, date)
         return
     if chosen == Format.csv:
-        emit(comparison_to_csv(build_comparison(dataset, list(dataset.records))), output)
+        emit(comparison_to_csv(build_comparison(dataset, list(dataset.records), as_of=date)), output)
     else:
-        emit(dataset_json_chunks(dataset), output)
+        emit(dataset_json_chunks(dataset, as_of=date), output)
 
 
-def export_sqlite(dataset: Dataset, output: Path | None) -> None:
+def export_sqlite(dataset: Dataset, output: Path | None, as_of: dt.date | None = None) -> None:
     """`export --format sqlite -o FILE`: the dataset as an SQLite database (reports.sqlite)."""
     from .reports.sqlite import sqlite_bytes
 
     if output is None:
         fail("an SQLite database is a file: give it with -o FILE, e.g. -o frameworks.db")
     try:
-        data, counts = sqlite_bytes(dataset)
+        data, counts = sqlite_bytes(dataset, as_of=as_of)
     except OSError as exc:
         fail(f"cannot build the database: {exc}")
     write_file(data, output)
@@ -480,13 +569,17 @@ def site(
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="DIR", help="The folder to write the website to (replaced whole, atomically).")
     ],
+    as_of: AsOfOption = None,
+    since: SinceOption = None,
 ) -> None:
     """Build a static, self-contained website of the whole dataset: overview grid, framework, topic and compare pages."""
     from .reports.site import SiteError, write_site
 
-    dataset = load(ctx)
+    date = as_of_date(as_of)
+    dataset = load_as_of(ctx, date)
+    changes = changes_since(dataset, list(dataset.records), since, date)
     try:
-        result = write_site(dataset, output)
+        result = write_site(dataset, output, day=date, changes=changes)
     except SiteError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -702,15 +795,17 @@ def brief(
     topic: TopicOption = None,
     as_of: AsOfOption = None,
     full: Annotated[bool, typer.Option("--full", help="The detailed edition: every quote, and a timeline.")] = False,
+    since: SinceOption = None,
 ) -> None:
     """Write a PDF brief: key differences, a one-page matrix, what each cell rests on, sources (--full: every quote)."""
     check_pdf_output(output)
     date = as_of_date(as_of)
-    dataset = load(ctx)
+    dataset = load_as_of(ctx, date)
     ids = resolve(dataset, frameworks)
     if len(ids) < 2:
         fail("a brief compares two or more frameworks; for one, use: frameworks pack ID -o FILE")
-    write_pdf(dataset, ids, output, topics=topic, as_of=date, full=full)
+    changes = changes_since(dataset, ids, since, date)
+    write_pdf(dataset, ids, output, topics=topic, as_of=date, full=full, changes=changes)
 
 
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks pack -o pack.pdf")
@@ -720,16 +815,19 @@ def pack(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="The PDF file to write (atomically). Required.")
     ] = None,
+    as_of: AsOfOption = None,
+    since: SinceOption = None,
 ) -> None:
     """Write the briefing pack: an overview grid of every framework (or those named), then one chapter each."""
     if output is None:
         fail("give the PDF file to write with -o FILE")
     check_pdf_output(output)
-    dataset = load(ctx)
+    date = as_of_date(as_of)
+    dataset = load_as_of(ctx, date)
     ids = resolve(dataset, frameworks) if frameworks else list(dataset.records)
     if not ids:
         fail("no frameworks to put in the pack")
-    write_pdf(dataset, ids, output, pack=True)
+    write_pdf(dataset, ids, output, pack=True, as_of=date, changes=changes_since(dataset, ids, since, date))
 
 
 def main() -> None:

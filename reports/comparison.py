@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..schema.dates import format_date, happened_by
 from ..schema.models import STANCE_WORDS, SUBSTANTIVE_STANCES, EventType, Record, Stance
+from ..schema.readings import no_reading_summary, previous_reading, reading_on
 from ..schema.records import Dataset
 
 # Events that show an instrument exists as a text (or a position as stated) from their date on.
@@ -89,6 +90,14 @@ class Cell:
     quotes: tuple[Quote, ...]
     sources: tuple[SourceRef, ...]
     note: str | None
+    since: str | None = None  # the date the reading shown took effect, when the record dates it
+    before: str | None = None  # the stance of the reading before it, if any
+
+    @property
+    def dated(self) -> str:
+        """'since 25 Oct 2021' for a dated reading, '' otherwise (never the reading's end: on the
+        as-of date it had not ended, and a later change is not for that date's reader)."""
+        return f"since {format_date(self.since)}" if self.since else ""
 
     @property
     def pinpoints(self) -> tuple[str, ...]:
@@ -121,6 +130,7 @@ class Column:
     status: str  # "in force since 10 Oct 1967" (on the as-of date, if one is given)
     exists: bool  # False when the as-of date is before the framework's first event
     last_verified: str
+    as_of: str | None = None  # the date whose readings the cells show (None: the current ones)
 
 
 @dataclass(frozen=True)
@@ -233,6 +243,7 @@ def build_comparison(
                 status=status,
                 exists=exists,
                 last_verified=record.last_verified,
+                as_of=as_of.isoformat() if as_of else None,
             )
         )
     rows = []
@@ -253,18 +264,27 @@ def build_comparison(
 
 
 def _cell(dataset: Dataset, record: Record, topic: str, column: Column) -> Cell:
-    if not column.exists:
-        return Cell(record.id, topic, NOT_YET, f"Did not exist yet on this date: {column.status}.", None, (), (), None)
     position = next((p for p in record.positions if p.topic == topic), None)
+    as_of = dt.date.fromisoformat(column.as_of) if column.as_of else None
+    if not column.exists:
+        summary = f"Did not exist yet on this date: {column.status}."
+        draft = reading_on(position, as_of) if position is not None and as_of is not None else None
+        if draft is not None and draft.start is not None:  # a draft made public before the text existed
+            summary += f" The draft ({format_date(draft.start)}): {draft.summary}"
+        return Cell(record.id, topic, NOT_YET, summary, draft.gist if draft and draft.start else None, (), (), None)
     if position is None:
         return Cell(record.id, topic, UNRECORDED, "The record takes no position on this topic yet.", None, (), (), None)
+    reading = reading_on(position, as_of)
+    if reading is None:  # before the first dated reading, or in a gap between two
+        return Cell(record.id, topic, Stance.not_known.value, no_reading_summary(position, as_of), None, (), (), None)
+    previous = previous_reading(position, reading)
     provisions = {p.id: p for p in record.provisions}
     sources = {s.id: s for s in record.sources}
     quotes = [
         Quote(ref=p.id, label=p.label, text=p.quote, secondary=p.quote_basis.value == "secondary")
-        for p in (provisions[pid] for pid in position.provisions if pid in provisions)
+        for p in (provisions[pid] for pid in reading.provisions if pid in provisions)
     ]
-    for ref in position.excerpts:
+    for ref in reading.excerpts:
         article_id, _, excerpt_id = ref.partition("/")
         article = dataset.articles.get(article_id)
         excerpt = next((e for e in article.excerpts if e.id == excerpt_id), None) if article else None
@@ -273,15 +293,17 @@ def _cell(dataset: Dataset, record: Record, topic: str, column: Column) -> Cell:
             quotes.append(Quote(ref=ref, label=label, text=excerpt.text, secondary=True))
     cited = [
         SourceRef(s.id, s.title, s.publisher, s.kind.value, s.date, s.url, s.retrieved)
-        for s in (sources[sid] for sid in position.sources if sid in sources)
+        for s in (sources[sid] for sid in reading.sources if sid in sources)
     ]
     return Cell(
         framework=record.id,
         topic=topic,
-        stance=position.stance.value,
-        summary=position.summary,
-        gist=position.gist,
+        stance=reading.stance,
+        summary=reading.summary,
+        gist=reading.gist,
         quotes=tuple(quotes),
         sources=tuple(cited),
-        note=position.note,
+        note=reading.note,
+        since=reading.start,
+        before=previous.stance if previous else None,
     )

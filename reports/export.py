@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -13,17 +14,20 @@ from .edition import edition_metadata
 DATASET_FORMAT = "frameworks.dataset/1"
 
 
-def dataset_to_json(dataset: Dataset) -> str:
+def dataset_to_json(dataset: Dataset, as_of: dt.date | None = None) -> str:
     """Every record (as validated), the topic vocabulary and the press reports, in one document."""
-    return "".join(dataset_json_chunks(dataset))
+    return "".join(dataset_json_chunks(dataset, as_of))
 
 
-def dataset_json_chunks(dataset: Dataset) -> Iterator[str]:
+def dataset_json_chunks(dataset: Dataset, as_of: dt.date | None = None) -> Iterator[str]:
     """The document of dataset_to_json in pieces, one record at a time, so that exporting 2,000
-    records holds one record (and the piece being written), never the whole dataset."""
+    records holds one record (and the piece being written), never the whole dataset. With `as_of`,
+    the document says so: its records are those of schema.readings.dataset_as_of."""
     yield "{\n"
     yield f'  "format": {json.dumps(DATASET_FORMAT)},\n'
     yield f'  "tool_version": {json.dumps(__version__)},\n'
+    if as_of is not None:
+        yield f'  "as_of": {json.dumps(as_of.isoformat())},\n'
     yield f'  "topics": {_dump([t.model_dump(mode="json") for t in dataset.topics])},\n'
     yield '  "frameworks": ['
     read: list[str] = []  # the last_verified date of each record streamed, for the edition's as-of date

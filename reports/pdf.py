@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..schema.dates import format_date
+from ..schema.dates import format_date, last_day
 from ..schema.models import Article, Record
 from ..schema.records import Dataset, UnknownTopic
 from .comparison import (
@@ -50,6 +50,7 @@ from .comparison import (
     build_comparison,
     stance_words,
 )
+from .diff import Changes
 from .edition import DATA_VERSION
 from .html import environment
 from .listing import Listing
@@ -132,6 +133,7 @@ class Brief:
     pack: bool
     generated: dt.datetime  # UTC; from SOURCE_DATE_EPOCH when set
     full: bool = False  # the detailed edition: topic sections with every quote, and a timeline
+    changes: Changes | None = None  # --since: what changed since a date or an earlier edition
 
     @property
     def edition(self) -> str:
@@ -254,6 +256,7 @@ def build_brief(
     pack: bool = False,
     full: bool = False,
     generated: dt.datetime | None = None,
+    changes: Changes | None = None,
 ) -> Brief:
     """Prepare the brief (with `full`, the detailed edition; with `pack`, the briefing pack) of
     frameworks `ids` (resolved ids). The pack orders them by kind and date (`pack_order`).
@@ -281,6 +284,7 @@ def build_brief(
         pack=pack,
         full=full and not pack,
         generated=generated or generation_time(),
+        changes=changes,
     )
 
 
@@ -294,6 +298,7 @@ def write_pdf(
     as_of: dt.date | None = None,
     pack: bool = False,
     full: bool = False,
+    changes: Changes | None = None,
 ) -> RenderedPdf:
     """Build, render and write the brief (or pack) to `output` atomically: a temporary file beside it,
     renamed over it once complete, so a failure never leaves a partial PDF. BriefError for any
@@ -301,7 +306,7 @@ def write_pdf(
     from .files import write_atomically
 
     check_output(output)
-    rendered = render_pdf(build_brief(dataset, ids, sources=sources, topics=topics, as_of=as_of, pack=pack, full=full))
+    rendered = render_pdf(build_brief(dataset, ids, sources=sources, topics=topics, as_of=as_of, pack=pack, full=full, changes=changes))
     try:
         write_atomically(output, rendered.data)
     except OSError as exc:
@@ -438,6 +443,20 @@ def verdict(row: Row, names: Mapping[str, str]) -> str:
     return "Not comparable — " + parts + "."
 
 
+RECENT_DAYS = 365  # a position whose reading changed this recently gets a "since" line
+
+
+def since_line(cell: Cell, as_of: str | None, generated: dt.datetime) -> str:
+    """'Since 25 Oct 2021 (earlier: conditional)' for a position whose reading took effect within a
+    year before the as-of date (or the day of printing); '' otherwise."""
+    if not cell.since or cell.before is None:
+        return ""
+    day = dt.date.fromisoformat(as_of) if as_of else generated.date()
+    if (day - last_day(cell.since)).days > RECENT_DAYS:
+        return ""
+    return f"Since {format_date(cell.since)} (earlier: {stance_words(cell.before)})"
+
+
 def render_html(brief: Brief) -> str:
     """The brief as one HTML document (for WeasyPrint; also handy to inspect in a browser)."""
     names = {c.id: c.short_title for c in brief.comparison.columns}
@@ -453,6 +472,7 @@ def render_html(brief: Brief) -> str:
         key_differences=key_differences(brief.comparison),
         headline=headline(brief.comparison),
         gist=gist_of,
+        since=lambda cell: since_line(cell, brief.comparison.as_of, brief.generated),
         short_quote=short_quote,
         quote_max=QUOTE_MAX,
         inline_rows=INLINE_MATRIX_ROWS,

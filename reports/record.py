@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..schema.dates import format_date
 from ..schema.models import Record, Source
+from ..schema.readings import readings
 from .comparison import Cell, Comparison, event_words, stance_words
 from .render import comparison_to_csv
 from .style import escape_markdown, wrap
@@ -25,6 +26,14 @@ class RecordReport:
     def positions(self) -> list[tuple[str, Cell]]:
         """(topic label, cell) in vocabulary order."""
         return [(row.label, row.cells[0]) for row in self.comparison.rows]
+
+    def earlier(self, topic: str) -> str:
+        """'Mar 2019 to 7 Apr 2020: conditional; ...': the readings before the one shown (`frameworks history` has them in full)."""
+        position = next((p for p in self.record.positions if p.topic == topic), None)
+        if position is None:
+            return ""
+        shown = [r for r in readings(position) if not r.current]
+        return "; ".join(f"{format_date(r.start or '')} to {format_date(r.end) if r.end else '?'}: {stance_words(r.stance)}" for r in shown)
 
 
 def render_record(report: RecordReport, output_format: str, width: int = 100) -> str:
@@ -67,8 +76,10 @@ def _text(report: RecordReport, width: int) -> str:
         out.append(_hang(f"{format_date(event.date):>12}  {event_words(event.event)}{party}: {event.description}", width, 14))
     out += ["", "POSITIONS"]
     for label, cell in report.positions():
-        out.append(f"{label}: {stance_words(cell.stance).upper()}")
+        out.append(f"{label}: {stance_words(cell.stance).upper()}" + (f" ({cell.dated})" if cell.dated else ""))
         out.append(_hang("  " + cell.summary, width, 2))
+        if earlier := report.earlier(cell.topic):
+            out.append(_hang("  Earlier readings: " + earlier, width, 4))
         for quote in cell.quotes:
             flag = " (quoted from a third-party reproduction)" if quote.secondary else ""
             out.append(_hang(f"  {quote.label}{flag}: “{quote.text}”", width, 4))
@@ -127,7 +138,10 @@ def _markdown(report: RecordReport) -> str:
     out += [f"| {format_date(ev.date)} | {event_words(ev.event)} | {e(ev.party or '')} | {e(ev.description)} |" for ev in r.status]
     out += ["", "## Positions", ""]
     for label, cell in report.positions():
-        out += [f"### {e(label)}: **{stance_words(cell.stance)}**", "", e(cell.summary), ""]
+        dated = f" *({cell.dated})*" if cell.dated else ""
+        out += [f"### {e(label)}: **{stance_words(cell.stance)}**{dated}", "", e(cell.summary), ""]
+        if earlier := report.earlier(cell.topic):
+            out += [f"*Earlier readings:* {e(earlier)}", ""]
         for quote in cell.quotes:
             flag = " *(quoted from a third-party reproduction)*" if quote.secondary else ""
             out.append(f"> “{e(quote.text)}” — {e(quote.label)}{flag}")

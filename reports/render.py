@@ -50,7 +50,7 @@ def subtitle(comparison: Comparison) -> str:
 
 
 def _cell_text(cell: Cell, width: int, colour: bool, quotes: bool) -> str:
-    lines = [colour_stance(cell.stance, colour), wrap(cell.summary, width)]
+    lines = [colour_stance(cell.stance, colour) + (f" · {cell.dated}" if cell.dated else ""), wrap(cell.summary, width)]
     if cell.pinpoints:
         lines.append(wrap("[" + cell.cited + "]", width))
     if quotes:
@@ -120,7 +120,8 @@ def comparison_to_markdown(comparison: Comparison, *, quotes: bool = False) -> s
         mark = _mark(row)
         cells = [f"**{escape_markdown(row.label)}**" + (f"<br>*{mark}*" if mark else "")]
         for cell in row.cells:
-            text = f"**{stance_words(cell.stance)}**<br>{escape_markdown(cell.summary)}"
+            dated = f" · *{cell.dated}*" if cell.dated else ""
+            text = f"**{stance_words(cell.stance)}**{dated}<br>{escape_markdown(cell.summary)}"
             if cell.pinpoints:
                 text += f"<br>*{escape_markdown(cell.cited)}*"
             cells.append(text)
@@ -194,6 +195,8 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
                         "sources": [asdict(s) for s in cell.sources],
                         "note": cell.note,
                         "rests_on_secondary": cell.rests_on_secondary,
+                        "since": cell.since,
+                        "before": cell.before,
                     }
                     for cell in row.cells
                 ],
@@ -222,6 +225,8 @@ def comparison_from_dict(data: dict[str, Any]) -> Comparison:
                     quotes=tuple(Quote(**q) for q in cell["quotes"]),
                     sources=tuple(SourceRef(**s) for s in cell["sources"]),
                     note=cell["note"],
+                    since=cell.get("since"),
+                    before=cell.get("before"),
                 )
                 for cell in topic["cells"]
             ),

@@ -22,6 +22,7 @@ renamed into place once complete. An existing folder is replaced only if an earl
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -37,9 +38,11 @@ from markupsafe import Markup, escape
 from .. import __version__
 from ..schema.dates import date_key, format_date
 from ..schema.models import JOINED_KINDS, SUBSTANTIVE_STANCES, Kind, Record, Stance
+from ..schema.readings import readings
 from ..schema.records import Dataset, UnknownFramework
 from .citation import cite_this
 from .comparison import HEADLINE_ORDER, NOT_YET, UNRECORDED, Cell, Comparison, build_comparison, event_words, stance_words
+from .diff import Changes, changes_in_history
 from .edition import DATA_LICENCE, DATA_LICENCE_URL
 from .html import TEMPLATES, environment
 from .listing import Listing
@@ -197,14 +200,39 @@ def site_environment() -> Any:
     return env
 
 
-def site_files(dataset: Dataset) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site as (relative path, bytes), page by page, so a build can stream."""
+def position_history(record: Record) -> dict[str, list[tuple[str, str, str, str]]]:
+    """For each topic whose position moved: (from, until, stance, gist or summary) of each reading, oldest first."""
+    moved = {}
+    for position in record.positions:
+        dated = readings(position)
+        if len(dated) > 1:
+            moved[position.topic] = [
+                (
+                    format_date(r.start) if r.start else "the outset",
+                    "" if r.current else format_date(r.end) if r.end else "",
+                    r.stance,
+                    r.gist or r.summary,
+                )
+                for r in dated
+            ]
+    return moved
+
+
+def site_files(dataset: Dataset, day: dt.date | None = None, changes: Changes | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every file of the site as (relative path, bytes), page by page, so a build can stream. With
+    `day`, the site shows the readings in force on that date (pass a dataset from dataset_as_of);
+    `changes` fills the "what changed" page (default: the records' history over the year before the data's date)."""
     env = site_environment()
     ids = ordered_ids(dataset)
-    overview = build_comparison(dataset, ids)
+    overview = build_comparison(dataset, ids, as_of=day)
     names = {c.id: c.short_title for c in overview.columns}
     pairs = featured_pairs(dataset)
-    common = {"as_of": as_of(dataset), "version": __version__, "names": names, "licence": (DATA_LICENCE, DATA_LICENCE_URL)}
+    common = {
+        "as_of": day.isoformat() if day else as_of(dataset),
+        "version": __version__,
+        "names": names,
+        "licence": (DATA_LICENCE, DATA_LICENCE_URL),
+    }
     lists = {i: signatories(dataset.records[i]) for i in ids}
     macros = env.get_template("site/macros.html.j2").module
     bodies: dict[tuple[str, str, str], Any] = {}
@@ -240,6 +268,7 @@ def site_files(dataset: Dataset) -> Iterator[tuple[str, bytes]]:
             positions=[(row, row.cells[index]) for row in overview.rows],
             column=overview.columns[index],
             events=[(format_date(e.date), event_words(e.event), e) for e in record.status],
+            history=position_history(record),
             listing=listing if has_list(record, listing) else None,
             pairs=[p for p in pairs if record_id in p],
             previous=ids[index - 1] if index else None,
@@ -251,9 +280,13 @@ def site_files(dataset: Dataset) -> Iterator[tuple[str, bytes]]:
         yield page(f"topics/{row.topic}/index.html", "topic.html.j2", row=row, columns=overview.columns, c=overview, cites=cites)
     yield page("compare/index.html", "compare.html.j2", c=overview, pairs=pairs)
     for pair in pairs:
-        comparison = build_comparison(dataset, list(pair))
+        comparison = build_comparison(dataset, list(pair), as_of=day)
         yield page(f"{pair_path(pair)}index.html", "pair.html.j2", c=comparison, title=heading(comparison), subtitle=subtitle(comparison))
-    yield page("timeline/index.html", "timeline.html.j2", listing=timeline([dataset.records[i] for i in ids]))
+    yield page("timeline/index.html", "timeline.html.j2", listing=timeline([dataset.records[i] for i in ids], day))
+    if changes is None:
+        until = day or dt.date.fromisoformat(as_of(dataset) or dt.date.today().isoformat())
+        changes = changes_in_history((dataset.records[i] for i in ids), until - dt.timedelta(days=365), day)
+    yield page("changes/index.html", "changes.html.j2", changes=changes)
     yield page(
         "signatories/index.html",
         "signatories.html.j2",
@@ -289,7 +322,7 @@ def check_output(output: Path) -> None:
         raise SiteError(f"{output} is a folder that a site build did not make; give a new or empty folder (the build replaces it whole)")
 
 
-def write_site(dataset: Dataset, output: Path) -> SiteResult:
+def write_site(dataset: Dataset, output: Path, day: dt.date | None = None, changes: Changes | None = None) -> SiteResult:
     """Build the site into a temporary folder beside `output`, then put it in place of `output`.
     On any failure nothing is left behind and an earlier site at `output` is untouched."""
     check_output(output)
@@ -297,7 +330,7 @@ def write_site(dataset: Dataset, output: Path) -> SiteResult:
     temporary = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".tmp", dir=parent))
     pages = files = 0
     try:
-        for relative, data in site_files(dataset):
+        for relative, data in site_files(dataset, day, changes):
             target = temporary / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

@@ -23,6 +23,7 @@ reads the same here as in the terminal; the file is written beside its target an
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -101,10 +102,10 @@ CREATE VIRTUAL TABLE excerpts_fts USING fts5(text, content="excerpts", content_r
 FTS_TABLES = ("positions_fts", "provisions_fts", "excerpts_fts")
 
 
-def fill(db: sqlite3.Connection, dataset: Dataset) -> dict[str, int]:
-    """Create the tables in `db` and insert the dataset; the number of rows of each main table."""
+def fill(db: sqlite3.Connection, dataset: Dataset, as_of: dt.date | None = None) -> dict[str, int]:
+    """Create the tables in `db` and insert the dataset (its positions as of `as_of`); the number of rows of each main table."""
     db.executescript(SCHEMA)
-    comparison = build_comparison(dataset, list(dataset.records))
+    comparison = build_comparison(dataset, list(dataset.records), as_of=as_of)
     status = {column.id: column.status for column in comparison.columns}
     db.executemany("INSERT INTO edition VALUES (?, ?)", edition_metadata(dataset.records.values()).items())
     for index, topic in enumerate(dataset.topics):
@@ -213,13 +214,13 @@ def fill(db: sqlite3.Connection, dataset: Dataset) -> dict[str, int]:
     return counts
 
 
-def sqlite_bytes(dataset: Dataset) -> tuple[bytes, dict[str, int]]:
+def sqlite_bytes(dataset: Dataset, as_of: dt.date | None = None) -> tuple[bytes, dict[str, int]]:
     """The database built in memory, as the bytes of an SQLite file, and its row counts (the caller
     writes them with the one writer, reports.files.write_atomically). Raises OSError for sqlite3 errors."""
     db = sqlite3.connect(":memory:")
     try:
         with db:
-            counts = fill(db, dataset)
+            counts = fill(db, dataset, as_of)
         problems = db.execute("PRAGMA foreign_key_check").fetchall()
         if problems:  # a bug, not a user mistake: every reference above is checked before insertion
             raise RuntimeError(f"foreign key check failed: {problems[:5]}")

@@ -30,6 +30,8 @@ from .texts import SourceText, normalise, read_source_text
 from .yamlfile import MODELINE_PREFIX, YamlDocument, is_placeholder
 
 STALE_AFTER_DAYS = 365
+# Sources that report what was said or done: a reading cannot rest on one dated after it took effect.
+STATEMENT_KINDS = frozenset({"press", "official-statement"})
 # " ... " (or "…", "[...]") inside a quote marks words left out, as in schema.texts.
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 
@@ -88,6 +90,7 @@ class Context:
         self.topics = {topic.id for topic in topics}
         self.topic_order = [topic.id for topic in topics]
         self.articles = set(articles)
+        self.article_dates = {a.id: a.date for a in articles.values()}
         self.excerpts = {f"{a.id}/{e.id}" for a in articles.values() for e in a.excerpts}
         self.seeds = seeds
         self._texts: dict[str, SourceText | None] = {}
@@ -291,23 +294,102 @@ def _check_positions(context: Context, view: _View, provisions: set[str], source
             answered.add(topic)
             if topic not in context.topics:
                 yield view.at(("positions", index, "topic"), f"unknown topic '{topic}'{_hint(topic, context.topics)}")
-        for j, pinpoint in view.texts(position, "provisions"):
-            if pinpoint not in provisions:
-                yield view.at(("positions", index, "provisions", j), f"unknown provision '{pinpoint}'{_hint(pinpoint, provisions)}")
-        for j, source in view.texts(position, "sources"):
-            if source not in sources:
-                yield view.at(("positions", index, "sources", j), f"unknown source '{source}'{_hint(source, sources)}")
-        for j, excerpt in view.texts(position, "excerpts"):
-            if excerpt not in context.excerpts:
-                message = f"unknown excerpt '{excerpt}' (not in seeds/articles.yaml){_hint(excerpt, context.excerpts)}"
-                yield view.at(("positions", index, "excerpts", j), message)
+        yield from _check_citations(context, view, ("positions", index), position, provisions, sources)
         cited = [position.get(key) for key in ("provisions", "sources", "excerpts")]
         if not any(isinstance(value, list) and value for value in cited):
             yield view.at(("positions", index), "position cites no provision, source or excerpt", "warning")
+        for j, reading in enumerate(position.get("earlier") or []) if isinstance(position.get("earlier"), list) else []:
+            if isinstance(reading, dict):
+                yield from _check_citations(context, view, ("positions", index, "earlier", j), reading, provisions, sources)
+        yield from _check_readings(context, view, index, position)
     if "positions" in view.data:
         for topic_id in context.topic_order:
             if topic_id not in answered:
                 yield view.at(("positions",), f"no position on topic '{topic_id}' (silent is a position)", "warning")
+
+
+def _check_citations(
+    context: Context, view: _View, loc: Loc, reading: dict[str, Any], provisions: set[str], sources: set[str]
+) -> Iterator[Problem]:
+    """The provisions, sources and press excerpts a reading (a position or an earlier reading) cites exist."""
+    for j, pinpoint in view.texts(reading, "provisions"):
+        if pinpoint not in provisions:
+            yield view.at((*loc, "provisions", j), f"unknown provision '{pinpoint}'{_hint(pinpoint, provisions)}")
+    for j, source in view.texts(reading, "sources"):
+        if source not in sources:
+            yield view.at((*loc, "sources", j), f"unknown source '{source}'{_hint(source, sources)}")
+    for j, excerpt in view.texts(reading, "excerpts"):
+        if excerpt not in context.excerpts:
+            message = f"unknown excerpt '{excerpt}' (not in seeds/articles.yaml){_hint(excerpt, context.excerpts)}"
+            yield view.at((*loc, "excerpts", j), message)
+
+
+def _statement_dates(context: Context, view: _View) -> dict[str, str]:
+    """When what each source (by id) and each press report (by article id) reports was said or done:
+    the earliest status event citing the source, else the source's or the report's own date."""
+    dates: dict[str, str] = {}
+    for _, event in view.items("status"):
+        date = _date(event.get("date"))
+        for _, source in view.texts(event, "sources") if date else []:
+            if source not in dates or date_key(date) < date_key(dates[source]):
+                dates[source] = date
+    for _, source in view.items("sources"):
+        source_id, date, article = view.text(source, "id"), _date(source.get("date")), view.text(source, "article")
+        if source_id and source_id not in dates and date:
+            dates[source_id] = date
+        if source_id and article and source_id in dates:
+            dates.setdefault(f"article:{article}", dates[source_id])
+    for article, date in context.article_dates.items():
+        dates.setdefault(f"article:{article}", date)
+    return dates
+
+
+def _first_day(value: str) -> dt.date:
+    year, month, day = date_key(value)
+    return dt.date(year, month or 1, day or 1)
+
+
+def _check_readings(context: Context, view: _View, index: int, position: dict[str, Any]) -> Iterator[Problem]:
+    """A position's dated readings: `earlier` needs `since`; readings in date order without overlap;
+    each one dated by an event or a source of its start date; none resting on a statement made later."""
+    earlier = position.get("earlier")
+    earlier = [(j, r) for j, r in enumerate(earlier) if isinstance(r, dict)] if isinstance(earlier, list) else []
+    since = _date(position.get("since"))
+    if earlier and "since" not in position:
+        yield view.at(("positions", index, "earlier"), "earlier readings need `since`: the date the current reading took effect")
+    # (loc of the reading, its data, its start)
+    dated: list[tuple[Loc, dict[str, Any], str]] = [
+        (("positions", index, "earlier", j), r, start) for j, r in earlier if (start := _date(r.get("from")))
+    ]
+    if since:
+        dated.append((("positions", index), position, since))
+    if not dated:
+        return
+    statements = _statement_dates(context, view)
+    events = {date for _, e in view.items("status") if (date := _date(e.get("date")))}
+    kinds = {source_id: source.get("kind") for _, source in view.items("sources") if (source_id := view.text(source, "id"))}
+    for number, (loc, reading, start) in enumerate(dated):
+        start_loc = (*loc, "from") if "earlier" in loc else (*loc, "since")
+        following = dated[number + 1][2] if number + 1 < len(dated) else None
+        if following is not None and date_key(start) >= date_key(following):
+            yield view.at(start_loc, f"readings must be in date order, oldest first: {start} is not before the next reading's {following}")
+        until = _date(reading.get("until")) if "earlier" in loc else None
+        if until is not None:
+            if date_key(until) <= date_key(start):
+                yield view.at((*loc, "until"), f"a reading must end after it begins: until {until} is not after from {start}")
+            elif following is not None and date_key(until) > date_key(following):
+                yield view.at((*loc, "until"), f"readings overlap: this one lasts until {until}, but the next takes effect on {following}")
+        cited = [(("sources", j), s, statements.get(s)) for j, s in view.texts(reading, "sources")]
+        cited += [(("excerpts", j), ref, statements.get(f"article:{ref.partition('/')[0]}")) for j, ref in view.texts(reading, "excerpts")]
+        for where, ref, said in cited:
+            # Only statements move a position: a later official record or reproduction of an earlier text does not.
+            statement = where[0] == "excerpts" or kinds.get(ref) in STATEMENT_KINDS
+            if statement and said is not None and _first_day(said) > last_day(start):
+                message = f"rests on '{ref}' of {said}, later than the date this reading took effect ({start}): never on a later statement"
+                yield view.at((*loc, *where), message)
+        if start not in events and start not in {said for _, _, said in cited}:
+            message = f"{start} is not the date of a status event of this record or of a source or excerpt this reading cites"
+            yield view.at(start_loc, message)
 
 
 def _check_participation(view: _View, sources: set[str]) -> Iterator[Problem]:

@@ -189,19 +189,48 @@ class Provision(Strict):
     quote_basis: QuoteBasis = QuoteBasis.official
 
 
-class Position(Strict):
-    """The record's answer to one topic, and what it rests on."""
+Gist = Annotated[str, StringConstraints(min_length=1, max_length=GIST_MAX)]
 
-    topic: Id
+
+class Reading(Strict):
+    """An earlier reading of a position: what the framework said on the topic from one date until
+    another, and what that rests on. The position's own fields are its current reading."""
+
+    model_config = ConfigDict(serialize_by_alias=True)
+
+    start: PartialDate = Field(alias="from", description="the date it took effect: the date of a statement, act or source it cites")
+    until: PartialDate | None = Field(
+        None, description="the date it ceased to hold (the first day it no longer did); default: when the next reading took effect"
+    )
     stance: Stance
     summary: Text
-    gist: Annotated[str, StringConstraints(min_length=1, max_length=GIST_MAX)] | None = Field(
-        None, description=f"the position in a line of at most {GIST_MAX} characters, for matrices and overviews"
-    )
+    gist: Gist | None = Field(None, description=f"the reading in a line of at most {GIST_MAX} characters")
     provisions: list[Pinpoint] = Field(default_factory=list)
     excerpts: list[ExcerptRef] = Field(default_factory=list, description="article-id/excerpt-id in seeds/articles.yaml")
     sources: list[Id] = Field(default_factory=list)
     note: Text | None = None
+
+
+class Position(Strict):
+    """The record's answer to one topic, and what it rests on; with `since` and `earlier`, how the
+    answer moved over time (the top-level fields are always the current reading)."""
+
+    topic: Id
+    stance: Stance
+    summary: Text
+    gist: Gist | None = Field(None, description=f"the position in a line of at most {GIST_MAX} characters, for matrices and overviews")
+    provisions: list[Pinpoint] = Field(default_factory=list)
+    excerpts: list[ExcerptRef] = Field(default_factory=list, description="article-id/excerpt-id in seeds/articles.yaml")
+    sources: list[Id] = Field(default_factory=list)
+    note: Text | None = None
+    since: PartialDate | None = Field(
+        None,
+        description=(
+            "the date the current reading took effect (the date of a statement, act or source it cites); "
+            "omitted: it holds for as long as the framework exists"
+        ),
+    )
+    earlier: list[Reading] = Field(default_factory=list, description="earlier readings, oldest first; needs `since`")
 
 
 class Source(Strict):

@@ -121,6 +121,13 @@ class Shelf(Mapping[str, Record]):
     def __iter__(self) -> Iterator[str]:
         return iter(self._fetch)
 
+    def mapped(self, change: Callable[[Record], Record]) -> Shelf:
+        """A shelf of the same records, each passed through `change` when it is fetched."""
+        shelf = Shelf()
+        for record_id, fetch in self._fetch.items():
+            shelf.put(record_id, lambda fetch=fetch: change(fetch()))
+        return shelf
+
     def stream(self) -> Iterator[Record]:
         """Every record in turn, fetched and let go: listing or exporting 2,000 records holds one at
         a time (records already held, such as those a command asked for by id, are reused)."""

@@ -119,7 +119,15 @@ def render_template(record_id: str, kind: Kind, topics: list[Topic], schema_ref:
             f"  source: {_todo('id of a source below')}",
         ]
     cite = "provisions: [] # pinpoints from provisions above" if has_text else "excerpts: [] # article-id/excerpt-id in seeds/articles.yaml"
-    lines += ["", f"# One position per topic of the vocabulary; stance is one of: {_STANCES}.", "positions:"]
+    lines += [
+        "",
+        f"# One position per topic of the vocabulary; stance is one of: {_STANCES}.",
+        "# Its fields are the current reading. Where the position moved, date it and keep the earlier readings:",
+        "#   since: 'YYYY-MM-DD'  # when the current reading took effect: the date of a status event or a statement it cites",
+        "#   earlier:             # oldest first; each from (and, where known, until) a date, with what it rested on then",
+        "#     - {from: 'YYYY-MM-DD', stance: ..., summary: ..., excerpts: [...], sources: [...]}",
+        "positions:",
+    ]
     for topic in topics:
         lines += [
             f"  # {topic.question}",

@@ -77,9 +77,17 @@ def test_the_site_has_a_page_for_every_framework_and_topic_at_a_stable_url(built
         assert (built / "topics" / topic.id / "index.html").is_file()
     for pair in featured_pairs(dataset):
         assert (built / pair_path(pair) / "index.html").is_file()
-    for page in ("index.html", "compare/index.html", "timeline/index.html", "signatories/index.html", "method/index.html", "404.html"):
+    pages_ = (
+        "index.html",
+        "compare/index.html",
+        "timeline/index.html",
+        "changes/index.html",
+        "signatories/index.html",
+        "method/index.html",
+    )
+    for page in (*pages_, "404.html"):
         assert (built / page).is_file()
-    expected = 1 + len(dataset.records) + len(dataset.topics) + 1 + len(featured_pairs(dataset)) + 3 + 1
+    expected = 1 + len(dataset.records) + len(dataset.topics) + 1 + len(featured_pairs(dataset)) + 4 + 1
     assert len(pages(built)) == expected
     assert (built / "assets" / "site.css").is_file() and (built / "assets" / "compare.js").is_file()
 
@@ -232,8 +240,8 @@ def test_a_failed_build_leaves_the_earlier_site_and_no_half_site(
     before = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
     real = site_module.site_files
 
-    def failing(dataset: Dataset):  # type: ignore[no-untyped-def]
-        for count, item in enumerate(real(dataset)):
+    def failing(dataset: Dataset, *args):  # type: ignore[no-untyped-def]
+        for count, item in enumerate(real(dataset, *args)):
             if count == 3:
                 raise RuntimeError("disk full")
             yield item

@@ -132,7 +132,7 @@ def test_a_failed_export_leaves_the_old_file(fixture_root: Path, tmp_path: Path,
     path.parent.mkdir()
     path.write_bytes(b"old")
 
-    def broken(db: sqlite3.Connection, dataset: Dataset) -> dict[str, int]:
+    def broken(db: sqlite3.Connection, dataset: Dataset, as_of: object = None) -> dict[str, int]:
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(module, "fill", broken)
