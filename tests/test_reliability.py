@@ -1,0 +1,123 @@
+"""Nothing lost under concurrency and odd outputs (issue 23): many runs on one record cache while a
+record is saved, a database replaced under a reader, closed standard streams, temporary files,
+symlinked and enclosing site folders, spreadsheet formulas in CSV.
+
+Each test runs the real command as its own process (python -m space_frameworks): what is under test
+is what a process does (its exit code, what it prints, what it leaves on disk).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TIMEOUT = 120
+PROCESSES = 8
+
+
+def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The process environment of a run: a private cache under `tmp_path`, no colour, fixed width."""
+    base = {k: v for k, v in os.environ.items() if k not in ("FRAMEWORKS_ROOT", "FRAMEWORKS_NO_CACHE", "NO_COLOR")}
+    return {**base, "COLUMNS": "100", "XDG_CACHE_HOME": str(tmp_path / "cache"), **extra}
+
+
+def cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess[bytes]:
+    """Run `frameworks ARGS` as its own process; its bytes captured unless told otherwise."""
+    kwargs.setdefault("capture_output", True)
+    return subprocess.run(
+        [sys.executable, "-m", "space_frameworks", *args], env=env or environment(tmp_path), timeout=TIMEOUT, **kwargs
+    )
+
+
+def no_traceback(result: subprocess.CompletedProcess[bytes]) -> None:
+    assert b"Traceback" not in (result.stderr or b""), result.stderr.decode(errors="replace")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A writable copy of tests/fixtures (records alpha and beta)."""
+    folder = tmp_path / "records"
+    shutil.copytree(FIXTURES, folder)
+    return folder
+
+
+def save(path: Path, text: str) -> None:
+    """Save as editors do: a new file renamed over the old one."""
+    temporary = path.with_name(f".{path.name}.swp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+# -- 1. The record cache under many processes --------------------------------------------------
+
+
+def test_many_processes_on_one_cache_while_a_record_changes_give_what_no_cache_gives(tmp_path: Path, root: Path) -> None:
+    beta = root / "frameworks" / "beta.yaml"
+    versions = [beta.read_text(encoding="utf-8")]
+    versions.append(versions[0].replace("short_title: Beta position", "short_title: Beta view"))
+    versions.append(versions[0].replace("Insists on non-appropriation.", "Insists on non-appropriation, firmly."))
+    uncached = []
+    for text in versions:
+        save(beta, text)
+        result = cli(tmp_path, "--root", str(root), "export", "--format", "json", env=environment(tmp_path, FRAMEWORKS_NO_CACHE="1"))
+        assert result.returncode == 0, result.stderr
+        uncached.append(result.stdout)
+    assert len(set(uncached)) == len(versions)
+    shared = environment(tmp_path)  # one cache for every run below, cold at first
+    started = time.monotonic()
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "space_frameworks", "--root", str(root), "export", "--format", "json"],
+            env=shared,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(PROCESSES)
+    ]
+    cache = tmp_path / "cache" / "frameworks"
+    turn = 0
+    while any(run.poll() is None for run in runs):
+        turn += 1
+        save(beta, versions[turn % len(versions)])
+        if turn % 5 == 0 and cache.is_dir():  # and now and then an entry lost, as a user clearing files would
+            for entry in cache.glob("*/*.json"):
+                if entry.name != "index.json":
+                    entry.unlink(missing_ok=True)
+                    break
+        time.sleep(0.01)
+    outputs = [run.communicate(timeout=TIMEOUT) for run in runs]
+    elapsed = time.monotonic() - started
+    for run, (out, err) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0 and err == b"", err.decode(errors="replace")
+        assert out in uncached  # the records as they were at one moment, never a mix
+    for index, text in enumerate(versions):  # and afterwards, warm runs give what no cache gives
+        save(beta, text)
+        for _ in range(2):
+            result = cli(tmp_path, "--root", str(root), "export", "--format", "json", env=shared)
+            assert result.returncode == 0 and result.stdout == uncached[index], result.stderr
+    print(f"{PROCESSES} processes on one cache: {elapsed:.2f} s")
+
+
+def test_a_missing_or_damaged_entry_is_rebuilt_from_the_record(tmp_path: Path, root: Path) -> None:
+    first = cli(tmp_path, "--root", str(root), "show", "beta", "--format", "json")
+    assert first.returncode == 0
+    [folder] = (tmp_path / "cache" / "frameworks").iterdir()
+    entries = [p for p in folder.glob("*.json") if p.name != "index.json"]
+    assert len(entries) == 2
+    for damage in ("truncate", "remove", "other-record"):
+        for entry in entries:
+            if damage == "truncate":
+                entry.write_bytes(entry.read_bytes()[:100])
+            elif damage == "remove":
+                entry.unlink()
+            else:
+                entry.write_bytes(b'{"id": "planted"}')
+        again = cli(tmp_path, "--root", str(root), "show", "beta", "--format", "json")
+        assert again.returncode == 0 and again.stderr == b"" and again.stdout == first.stdout, damage
