@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -121,3 +122,53 @@ def test_a_missing_or_damaged_entry_is_rebuilt_from_the_record(tmp_path: Path, r
                 entry.write_bytes(b'{"id": "planted"}')
         again = cli(tmp_path, "--root", str(root), "show", "beta", "--format", "json")
         assert again.returncode == 0 and again.stderr == b"" and again.stdout == first.stdout, damage
+
+
+# -- 2. A database replaced while a reader has it open in WAL mode ------------------------------
+
+
+def tables(connection: sqlite3.Connection) -> list[str]:
+    return sorted(row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+
+
+def test_export_over_a_database_a_reader_holds_open_in_wal_mode_gives_exactly_the_new_content(tmp_path: Path, root: Path) -> None:
+    database = tmp_path / "x.db"
+    assert cli(tmp_path, "--root", str(root), "export", "-o", str(database)).returncode == 0
+    fresh = sqlite3.connect(database)
+    expected = tables(fresh)
+    fresh.close()
+    reader = sqlite3.connect(database, isolation_level=None)
+    assert reader.execute("PRAGMA journal_mode = wal").fetchone() == ("wal",)
+    reader.execute("PRAGMA wal_autocheckpoint = 0")  # its changes stay in x.db-wal
+    reader.execute("CREATE TABLE only_old (x)")
+    reader.execute("INSERT INTO only_old VALUES (1)")
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM only_old").fetchone() == (1,)  # a read under way
+    assert (tmp_path / "x.db-wal").stat().st_size > 0 and (tmp_path / "x.db-shm").exists()
+
+    result = cli(tmp_path, "--root", str(root), "export", "-o", str(database))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("x.db")) == ["x.db"]
+    after = sqlite3.connect(database)
+    assert tables(after) == expected and "only_old" not in tables(after)
+    after.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert tables(after) == expected and after.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    after.close()
+    # The reader goes on with the database it opened, undisturbed, and leaving it harms nothing.
+    assert reader.execute("SELECT count(*) FROM only_old").fetchone() == (1,)
+    reader.execute("COMMIT")
+    reader.close()
+    again = sqlite3.connect(database)
+    assert tables(again) == expected and again.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    again.close()
+
+
+def test_a_sidecar_that_cannot_be_removed_stops_the_export_and_keeps_the_old_database(tmp_path: Path, root: Path) -> None:
+    database = tmp_path / "x.db"
+    assert cli(tmp_path, "--root", str(root), "export", "-o", str(database)).returncode == 0
+    before = database.read_bytes()
+    (tmp_path / "x.db-journal").mkdir()  # not a file: it cannot be unlinked
+    result = cli(tmp_path, "--root", str(root), "export", "-o", str(database))
+    assert result.returncode == 2 and database.read_bytes() == before
+    assert result.stderr.decode().splitlines() == [f"frameworks: cannot write {database}: cannot remove x.db-journal beside it (Is a directory); remove it, then try again"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("x.db", ".frameworks"))) == ["x.db", "x.db-journal"]
