@@ -147,8 +147,8 @@ def write_atomically(path: Path, data: bytes | Iterable[bytes], *, overwrite: bo
 
 
 def real_target(path: Path) -> Path:
-    """Where writing `path` writes: the path a symbolic link (or a chain of them) names, else `path`."""
-    return Path(os.path.realpath(path)) if path.is_symlink() else path.absolute()
+    """Where writing `path` writes: the absolute path with every symbolic link followed and every ".." resolved."""
+    return Path(os.path.realpath(path))
 
 
 def write_folder_atomically(path: Path, files: Iterable[tuple[str, bytes]]) -> None:

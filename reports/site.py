@@ -271,7 +271,7 @@ def check_output(output: Path) -> None:
         here = Path.cwd().resolve()
     except OSError:  # the current folder was removed: nothing to protect
         here = None
-    if here is not None and (here == target.resolve() or target.resolve() in here.parents):
+    if here is not None and (here == target or target in here.parents):
         raise SiteError(
             f"cannot write the site to {output}: it holds the current folder, and a build replaces its folder whole; "
             "give another, e.g. -o site"

