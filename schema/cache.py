@@ -224,14 +224,14 @@ def _lock(fd: int) -> bool:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True
-    except OSError:
-        pass
+    except BlockingIOError:
+        pass  # another run holds it (any other OSError, e.g. no locks on this file system: no cache)
     deadline = time.monotonic() + LOCK_WAIT
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
             return False
-        except OSError:
+        except BlockingIOError:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
