@@ -20,7 +20,9 @@ import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from space_frameworks.cli import app
 from space_frameworks.reports.listing import csv_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -64,28 +66,38 @@ def save(path: Path, text: str) -> None:
 # -- 1. The record cache under many processes --------------------------------------------------
 
 
+COMMANDS = (("export", "--format", "json"), ("show", "beta", "--format", "json"))
+
+
+def in_process(root: Path, command: tuple[str, ...], env: dict[str, str]) -> bytes:
+    """What `frameworks --root ROOT COMMAND` prints, run in this process (quicker than a new one)."""
+    result = CliRunner().invoke(app, ["--root", str(root), *command], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout_bytes
+
+
 def test_many_processes_on_one_cache_while_a_record_changes_give_what_no_cache_gives(tmp_path: Path, root: Path) -> None:
     beta = root / "frameworks" / "beta.yaml"
     versions = [beta.read_text(encoding="utf-8")]
     versions.append(versions[0].replace("short_title: Beta position", "short_title: Beta view"))
     versions.append(versions[0].replace("Insists on non-appropriation.", "Insists on non-appropriation, firmly."))
-    uncached = []
+    uncached: dict[tuple[str, ...], list[bytes]] = {command: [] for command in COMMANDS}
     for text in versions:
         save(beta, text)
-        result = cli(tmp_path, "--root", str(root), "export", "--format", "json", env=environment(tmp_path, FRAMEWORKS_NO_CACHE="1"))
-        assert result.returncode == 0, result.stderr
-        uncached.append(result.stdout)
-    assert len(set(uncached)) == len(versions)
+        for command in COMMANDS:
+            uncached[command].append(in_process(root, command, {"FRAMEWORKS_NO_CACHE": "1"}))
+    assert all(len(set(outputs)) == len(versions) for outputs in uncached.values())
     shared = environment(tmp_path)  # one cache for every run below, cold at first
     started = time.monotonic()
+    commands = [COMMANDS[n % len(COMMANDS)] for n in range(PROCESSES)]
     runs = [
         subprocess.Popen(
-            [sys.executable, "-m", "space_frameworks", "--root", str(root), "export", "--format", "json"],
+            [sys.executable, "-m", "space_frameworks", "--root", str(root), *command],
             env=shared,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        for _ in range(PROCESSES)
+        for command in commands
     ]
     cache = tmp_path / "cache" / "frameworks"
     turn = 0
@@ -100,14 +112,13 @@ def test_many_processes_on_one_cache_while_a_record_changes_give_what_no_cache_g
         time.sleep(0.01)
     outputs = [run.communicate(timeout=TIMEOUT) for run in runs]
     elapsed = time.monotonic() - started
-    for run, (out, err) in zip(runs, outputs, strict=True):
+    for command, run, (out, err) in zip(commands, runs, outputs, strict=True):
         assert run.returncode == 0 and err == b"", err.decode(errors="replace")
-        assert out in uncached  # the records as they were at one moment, never a mix
+        assert out in uncached[command]  # the records as they were at one moment, never a mix
     for index, text in enumerate(versions):  # and afterwards, warm runs give what no cache gives
         save(beta, text)
-        for _ in range(2):
-            result = cli(tmp_path, "--root", str(root), "export", "--format", "json", env=shared)
-            assert result.returncode == 0 and result.stdout == uncached[index], result.stderr
+        for command in COMMANDS * 2:
+            assert in_process(root, command, {"XDG_CACHE_HOME": shared["XDG_CACHE_HOME"]}) == uncached[command][index]
     print(f"{PROCESSES} processes on one cache: {elapsed:.2f} s")
 
 
