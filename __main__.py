@@ -6,10 +6,18 @@ Python reports the interrupt as "Exception ignored" and lets a half-built value 
 module) fail later with a misleading error. Once a signal came, whatever surfaces ends the run with
 its exit status (130 or 143) and no traceback; `finally` blocks still remove temporary files.
 Characters the terminal's encoding cannot show are written escaped (\\u201c), never a crash.
+
+A standard stream closed before the start (`>&-`, as cron and daemons leave them) is given
+/dev/null, so that no file the command opens takes its number (whatever a library writes to fd 2
+would land in it): messages to a closed stderr are dropped, and output printed to a closed stdout
+ends in one line and exit 1, while a command that writes a file (-o) succeeds.
 """
 
 from __future__ import annotations
 
+import errno
+import io
+import os
 import signal
 import sys
 
@@ -43,10 +51,41 @@ def _unraisable(hook: object) -> object:
     return report
 
 
+class ClosedOutput(io.TextIOBase):
+    """sys.stdout when standard output was closed at the start: printing the output fails with one
+    clear error (cli.main turns it into one line and exit 1) instead of vanishing."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _open_closed_streams() -> None:
+    """Put /dev/null on each of fds 0-2 that is closed, and give Python streams for them."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                opened = os.open(os.devnull, os.O_RDWR)
+            except OSError:
+                continue
+            if opened != fd:  # lower descriptors were open, so this only happens if one is not
+                os.dup2(opened, fd)
+                os.close(opened)
+    if sys.stdout is None:
+        sys.stdout = ClosedOutput()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the life of the process
+
+
 def main() -> None:
     """Run the command line; exit 130 on Ctrl-C and 143 on SIGTERM at any moment, start-up included."""
     sys.unraisablehook = _unraisable(sys.unraisablehook)  # type: ignore[assignment]
     try:
+        _open_closed_streams()
         for stream in (sys.stdout, sys.stderr):
             if hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="backslashreplace")

@@ -138,10 +138,15 @@ def main_options(
 
 
 def say(message: str) -> None:
-    """Print one line to stderr, with any control character from a path or a record made visible."""
+    """Print one line to stderr, with any control character from a path or a record made visible.
+    A message that cannot be shown (stderr closed, or a pipe nobody reads) is dropped quietly."""
     from .schema.problems import printable
 
-    typer.echo(printable(message), err=True)
+    try:
+        typer.echo(printable(message), err=True)
+    except (OSError, ValueError):
+        # From now on to /dev/null: the interpreter's last flush of stderr must not fail either.
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the life of the process
 
 
 def fail(message: str, code: ExitStatus = ExitStatus.USAGE) -> NoReturn:
@@ -227,12 +232,12 @@ def emit(text: str | Iterable[str], output: Path | None) -> None:
     say(f"wrote {output}")
 
 
-def write_file(data: bytes | Iterable[bytes], output: Path) -> None:
+def write_file(data: bytes | Iterable[bytes], output: Path, sidecars: tuple[str, ...] = ()) -> None:
     """Write `data` atomically to `output` with reports.files' one writer; a refusal or failure exits 2."""
     from .reports.files import OutputRefused, write_atomically
 
     try:
-        write_atomically(output, data)
+        write_atomically(output, data, sidecars=sidecars)
     except OutputRefused as exc:
         fail(f"cannot write {output}: {exc.strerror}")
     except OSError as exc:
@@ -551,7 +556,7 @@ def export(
 
 def export_sqlite(dataset: Dataset, output: Path | None, as_of: dt.date | None = None) -> None:
     """`export --format sqlite -o FILE`: the dataset as an SQLite database (reports.sqlite)."""
-    from .reports.sqlite import sqlite_bytes
+    from .reports.sqlite import SIDECARS, sqlite_bytes
 
     if output is None:
         fail("an SQLite database is a file: give it with -o FILE, e.g. -o frameworks.db")
@@ -559,7 +564,7 @@ def export_sqlite(dataset: Dataset, output: Path | None, as_of: dt.date | None =
         data, counts = sqlite_bytes(dataset, as_of=as_of)
     except OSError as exc:
         fail(f"cannot build the database: {exc}")
-    write_file(data, output)
+    write_file(data, output, SIDECARS)
     say(f"wrote {output} ({counts['frameworks']} frameworks, {counts['positions']} positions); browse it with: datasette {output}")
 
 
@@ -777,11 +782,12 @@ def write_pdf(dataset: Dataset, ids: list[str], output: Path, **options: Any) ->
 
     try:
         record_files = {i: dataset.files[i].read_bytes() for i in ids}  # attached to the PDF
+    except OSError as exc:
+        fail(f"cannot read {exc.filename}: {exc.strerror or exc}")
+    try:
         result = pdf.write_pdf(dataset, ids, output, sources=record_files, **options)
     except pdf.BriefError as exc:
         fail(str(exc))
-    except OSError as exc:
-        fail(f"cannot read {exc.filename}: {exc.strerror or exc}")
     for warning in result.warnings:
         say(f"frameworks: warning: {warning}")
     say(f"wrote {output} ({result.pages} pages)")
@@ -843,9 +849,9 @@ def main() -> None:
         # Output piped into `head` and the like: stop quietly.
         _silence_stdout()
         sys.exit(ExitStatus.SUCCESS)
-    except OSError as exc:  # writing to stdout failed (a full disk: `> /dev/full`)
+    except OSError as exc:  # writing to stdout failed (a full disk: `> /dev/full`; stdout closed)
         _silence_stdout()
-        typer.echo(f"frameworks: cannot write the output: {exc.strerror or exc}", err=True)
+        say(f"frameworks: cannot write the output: {exc.strerror or exc}")
         sys.exit(ExitStatus.ERROR)
     except Exception as exc:
         from .schema.records import RecordUnavailable

@@ -1,5 +1,6 @@
 """Outputs: the one Format enum, the format a file name asks for, and the one writer of every
-output file, so that a reader never sees half a file.
+output file (write_atomically) and folder (write_folder_atomically), so that a reader never sees
+half a file or half a website.
 
 The writer refuses anything but a regular file (or a new name): a device node such as /dev/null,
 a FIFO, a socket or a folder given to `-o` is left alone, with OutputRefused. A symbolic link is
@@ -14,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import stat
+import tempfile
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
@@ -93,9 +96,24 @@ def _link_new(temporary: Path, target: Path, data: bytes) -> None:
             handle.write(data)
 
 
-def write_atomically(path: Path, data: bytes | Iterable[bytes], *, overwrite: bool = True) -> None:
+def _remove_sidecar(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        message = f"cannot remove {path.name} beside it ({exc.strerror}); remove it, then try again"
+        raise OutputRefused(exc.errno or 0, message, str(path)) from None
+
+
+def write_atomically(path: Path, data: bytes | Iterable[bytes], *, overwrite: bool = True, sidecars: tuple[str, ...] = ()) -> None:
     """Write `data` to a temporary file beside `path`, then rename it over `path` (see the module);
     without `overwrite`, link it to `path` instead, which fails with FileExistsError if `path` exists.
+
+    `sidecars`: suffixes of files that belong to whatever file is at `path` and would be applied to
+    the new one (SQLite's "-wal", "-shm", "-journal"); those beside `path` are removed just before
+    the new file is renamed in (OutputRefused if one cannot be). A program that has the old file
+    open keeps it and its sidecars through its open descriptors (see reports/sqlite.py).
 
     Raises OutputRefused for a path that is not a regular file, OSError for any other failure,
     and leaves nothing behind on failure.
@@ -117,6 +135,8 @@ def write_atomically(path: Path, data: bytes | Iterable[bytes], *, overwrite: bo
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
+        for suffix in sidecars:
+            _remove_sidecar(target.with_name(target.name + suffix))
         if overwrite:
             os.replace(temporary, target)
         else:
@@ -124,3 +144,50 @@ def write_atomically(path: Path, data: bytes | Iterable[bytes], *, overwrite: bo
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def real_target(path: Path) -> Path:
+    """Where writing `path` writes: the absolute path with every symbolic link followed and every ".." resolved."""
+    return Path(os.path.realpath(path))
+
+
+def write_folder_atomically(path: Path, files: Iterable[tuple[str, bytes]]) -> None:
+    """Write `files` (a relative path and its bytes, in turn) into a new folder beside `path`, then
+    put it in place of `path`: an existing folder moves aside, the new one in, and the old one goes.
+
+    A symbolic link at `path` is followed and stays a link, to the new folder. The folder is
+    readable by all (a website is for web servers); a file in it gets the umask's mode. On any
+    failure nothing is left behind and an existing folder is untouched. The caller decides whether
+    `path` may be replaced at all.
+    """
+    target = real_target(path)
+    built = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        for relative, data in files:
+            file = built / relative
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_bytes(data)
+        for folder, names, _ in os.walk(built):
+            for name in names:
+                os.chmod(os.path.join(folder, name), 0o755)
+        os.chmod(built, 0o755)  # mkdtemp makes it private
+        _swap(built, target)
+    except BaseException:
+        shutil.rmtree(built, ignore_errors=True)
+        raise
+
+
+def _swap(built: Path, target: Path) -> None:
+    """Put the folder `built` where `target` is: the old folder moves aside, the new one in, then the old goes."""
+    if not os.path.lexists(target):
+        os.rename(built, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    os.rmdir(old)
+    os.rename(target, old)
+    try:
+        os.rename(built, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .style import escape_markdown, wrap_cells
@@ -22,16 +23,32 @@ class Listing:
     terminal_keys: tuple[str, ...] | None = None  # the columns a terminal table shows (default: all)
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(cell: str) -> str:
+    """`cell` as a spreadsheet shows it as text: one that begins like a formula gets an apostrophe
+    in front (OWASP's advice; the apostrophe is how spreadsheets mark text, and is not shown)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def csv_text(keys: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """CSV: a header line of `keys`, then one line per row. Record text is untrusted, so every data
+    cell is quoted (a ";" or "," in it never starts a new cell, whatever separator the spreadsheet
+    assumes) and neutralised by spreadsheet_text, as OWASP's CSV injection guidance says."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(keys)
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows([spreadsheet_text(c) for c in row] for row in rows)
+    return buffer.getvalue()
+
+
 def render_listing(listing: Listing, output_format: str, width: int = 100) -> str:
     """`listing` as table, markdown, csv, json or html."""
     if output_format == "json":
         return json.dumps([dict(zip(listing.keys, row, strict=True)) for row in listing.rows], indent=2, ensure_ascii=False) + "\n"
     if output_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(listing.keys)
-        writer.writerows(listing.rows)
-        return buffer.getvalue()
+        return csv_text(listing.keys, listing.rows)
     if output_format == "markdown":
         lines = [f"## {escape_markdown(listing.title)}", ""]
         lines.append("| " + " | ".join(listing.columns) + " |")

@@ -306,7 +306,11 @@ def write_pdf(
     from .files import write_atomically
 
     check_output(output)
-    rendered = render_pdf(build_brief(dataset, ids, sources=sources, topics=topics, as_of=as_of, pack=pack, full=full, changes=changes))
+    brief = build_brief(dataset, ids, sources=sources, topics=topics, as_of=as_of, pack=pack, full=full, changes=changes)
+    try:
+        rendered = render_pdf(brief)
+    except OSError as exc:  # WeasyPrint writes its fonts to temporary files: a full disk, a file-size limit
+        raise BriefError(f"cannot make {output}: {exc.strerror or exc}") from None
     try:
         write_atomically(output, rendered.data)
     except OSError as exc:

@@ -3,13 +3,12 @@ their own because they use Jinja2 and WeasyPrint, which only they should pay to 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict
 from typing import Any
 
 from .comparison import HEADLINE_ORDER, Cell, Column, Comparison, Quote, Row, SourceRef, stance_words
+from .listing import csv_text
 from .style import RELATION_MARKS, colour_stance, escape_markdown, wrap
 
 JSON_FORMAT = "frameworks.comparison/2"
@@ -143,27 +142,25 @@ def comparison_to_markdown(comparison: Comparison, *, quotes: bool = False) -> s
 
 
 def comparison_to_csv(comparison: Comparison) -> str:
-    """One row per (framework, topic): stance, summary, pinpoints, quotes, sources, note."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for row in comparison.rows:
-        for cell in row.cells:
-            writer.writerow(
-                {
-                    "framework": cell.framework,
-                    "topic": cell.topic,
-                    "relation": row.relation,
-                    "stance": cell.stance,
-                    "summary": cell.summary,
-                    "gist": cell.gist or "",
-                    "pinpoints": "; ".join(cell.pinpoints),
-                    "quotes": "\n".join(f"{q.label}: {q.text}" for q in cell.quotes),
-                    "sources": "; ".join(s.id for s in cell.sources),
-                    "note": cell.note or "",
-                }
-            )
-    return buffer.getvalue()
+    """One row per (framework, topic): stance, summary, pinpoints, quotes, sources, note (cells
+    that begin like a spreadsheet formula neutralised: listing.csv_text)."""
+    rows = (
+        (
+            cell.framework,
+            cell.topic,
+            row.relation,
+            cell.stance,
+            cell.summary,
+            cell.gist or "",
+            "; ".join(cell.pinpoints),
+            "\n".join(f"{q.label}: {q.text}" for q in cell.quotes),
+            "; ".join(s.id for s in cell.sources),
+            cell.note or "",
+        )
+        for row in comparison.rows
+        for cell in row.cells
+    )
+    return csv_text(CSV_FIELDS, rows)
 
 
 def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:

@@ -16,17 +16,17 @@ signatories): the templates only lay them out. Record text is escaped by Jinja2'
 environment of reports/html.py). Nothing in the output depends on the clock: the only date is the
 data's (the latest `last_verified`), so the same records give the same bytes.
 
-The folder is written whole or not at all: pages go to a temporary folder beside the target, which is
-renamed into place once complete. An existing folder is replaced only if an earlier build made it.
+The folder is written whole or not at all (reports.files.write_folder_atomically): pages go to a
+temporary folder beside the target, which is renamed into place once complete; a symbolic link given
+as the folder stays a link, to the new build. An existing folder is replaced only if an earlier
+build made it, and never when it holds the current folder (`-o .`): the shell would be left in a
+deleted folder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -44,6 +44,7 @@ from .citation import cite_this
 from .comparison import HEADLINE_ORDER, NOT_YET, UNRECORDED, Cell, Comparison, build_comparison, event_words, stance_words
 from .diff import Changes, changes_in_history
 from .edition import DATA_LICENCE, DATA_LICENCE_URL
+from .files import real_target, write_folder_atomically
 from .html import TEMPLATES, environment
 from .listing import Listing
 from .render import heading, subtitle
@@ -311,53 +312,38 @@ def site_files(dataset: Dataset, day: dt.date | None = None, changes: Changes | 
 
 
 def check_output(output: Path) -> None:
-    """Refuse (SiteError) a target that is a file, lies in a missing folder, or is a folder that
-    holds anything but an earlier build: a build replaces the whole folder."""
-    if output.exists() and not output.is_dir():
+    """Refuse (SiteError) a target that is a file, lies in a missing folder, holds the current
+    folder, or is a folder that holds anything but an earlier build: a build replaces the whole
+    folder. A symbolic link is judged by the folder it names."""
+    target = real_target(output)
+    if target.exists() and not target.is_dir():
         raise SiteError(f"cannot write the site to {output}: it is a file")
-    parent = output.absolute().parent
-    if not parent.is_dir():
-        raise SiteError(f"cannot write the site to {output}: no such folder {parent}")
-    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+    if not target.parent.is_dir():
+        raise SiteError(f"cannot write the site to {output}: no such folder {target.parent}")
+    try:
+        here = Path.cwd().resolve()
+    except OSError:  # the current folder was removed: nothing to protect
+        here = None
+    if here is not None and (here == target or target in here.parents):
+        raise SiteError(
+            f"cannot write the site to {output}: it holds the current folder, and a build replaces its folder whole; "
+            "give another, e.g. -o site"
+        )
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
         raise SiteError(f"{output} is a folder that a site build did not make; give a new or empty folder (the build replaces it whole)")
 
 
 def write_site(dataset: Dataset, output: Path, day: dt.date | None = None, changes: Changes | None = None) -> SiteResult:
-    """Build the site into a temporary folder beside `output`, then put it in place of `output`.
+    """Build the site and put it in place of `output` (reports.files.write_folder_atomically).
     On any failure nothing is left behind and an earlier site at `output` is untouched."""
     check_output(output)
-    parent = output.absolute().parent
-    temporary = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".tmp", dir=parent))
-    pages = files = 0
-    try:
+    written = {"pages": 0, "files": 0}
+
+    def counted() -> Iterator[tuple[str, bytes]]:
         for relative, data in site_files(dataset, day, changes):
-            target = temporary / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            files += 1
-            pages += relative.endswith(".html")
-        for folder, dirnames, _ in os.walk(temporary):
-            for name in dirnames:
-                os.chmod(os.path.join(folder, name), 0o755)
-        os.chmod(temporary, 0o755)  # mkdtemp makes it private; a site is for web servers to read
-        _swap(temporary, output.absolute())
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
-    return SiteResult(output=output, pages=pages, files=files)
+            written["files"] += 1
+            written["pages"] += relative.endswith(".html")
+            yield relative, data
 
-
-def _swap(built: Path, output: Path) -> None:
-    """Put `built` where `output` is: the old site moves aside, the new one in, then the old goes."""
-    if not output.exists():
-        os.rename(built, output)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".old", dir=output.parent))
-    os.rmdir(old)
-    os.rename(output, old)
-    try:
-        os.rename(built, output)
-    except BaseException:
-        os.rename(old, output)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    write_folder_atomically(output, counted())
+    return SiteResult(output=output, pages=written["pages"], files=written["files"])

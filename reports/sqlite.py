@@ -19,6 +19,16 @@ Datasette finds them: `datasette frameworks.db` offers a search box on those tab
 
 The positions come from the same Comparison as every other output (build_comparison), so a stance
 reads the same here as in the terminal; the file is written beside its target and renamed into place.
+
+Files SQLite keeps beside a database (FILE-wal and FILE-shm in WAL mode, FILE-journal in rollback
+mode) are found by their path, not tied to the file: left beside the new database, SQLite would
+replay the old one's changes onto it (a table only the old database had would appear in the new
+one). So the writer removes them just before it renames the new file in (SIDECARS). That is safe
+for a program that has the old database open: the new database is a new file (inode) renamed over
+the name, and the reader keeps the old file, its -wal and its -shm through the descriptors it holds
+(a removed file lives on while open), so it goes on reading the old snapshot undisturbed; anyone
+who opens FILE afterwards gets exactly the new content. Changes written to the old database after
+the export has begun are not carried over: the export replaces the database.
 """
 
 from __future__ import annotations
@@ -30,6 +40,8 @@ from pathlib import Path
 from ..schema.records import Dataset
 from .comparison import build_comparison
 from .edition import edition_metadata
+
+SIDECARS = ("-wal", "-shm", "-journal")  # what SQLite keeps beside a database file, by its name
 
 SCHEMA = """
 PRAGMA foreign_keys = ON;
@@ -238,5 +250,5 @@ def write_sqlite(dataset: Dataset, output: Path) -> dict[str, int]:
     from .files import write_atomically
 
     data, counts = sqlite_bytes(dataset)
-    write_atomically(output, data)
+    write_atomically(output, data, sidecars=SIDECARS)
     return counts

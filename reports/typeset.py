@@ -70,8 +70,8 @@ def typeset(job: PdfJob) -> RenderedPdf:
     weasyprint = load_weasyprint()
     fetcher = asset_fetcher()
     attachments = _attachments(weasyprint, job, fetcher)
-    with captured_warnings() as warnings:
-        document = weasyprint.HTML(string=job.html, url_fetcher=fetcher).render()
+    with captured_warnings() as warnings, font_configuration() as fonts:
+        document = weasyprint.HTML(string=job.html, url_fetcher=fetcher).render(font_config=fonts)
         # Layout leaves many reference cycles behind; freeing them before the PDF is assembled keeps
         # the two phases' memory from adding up (~20 MiB in the pack). A short brief has little to
         # free and would pay ~0.05 s for it.
@@ -90,6 +90,21 @@ def load_weasyprint() -> ModuleType:
     import weasyprint
 
     return weasyprint
+
+
+@contextmanager
+def font_configuration() -> Iterator[Any]:
+    """WeasyPrint's font configuration for one document, whose temporary folder is removed when the
+    document is done, failed or not. WeasyPrint writes each @font-face font to a `weasyprint-*`
+    folder in the temporary directory and removes it only in FontConfiguration.__del__, which Python
+    does not promise to call before the process ends (Kozea/WeasyPrint#2090); so we call it."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    try:
+        yield fonts
+    finally:
+        fonts.__del__()  # WeasyPrint's own clean-up; running it again at collection is harmless
 
 
 @contextmanager
@@ -201,33 +216,34 @@ def typeset_in_parts(job: PdfJob, part_chars: int = PART_HTML_CHARS) -> Rendered
     bookmarks: list[tuple[int, str, int, float]] = []  # level, label, page index, y (CSS px from the top)
     warnings: list[str] = []
     first, pages_done = 0, 0
-    while first < len(units):
-        chars = part_chars
-        last = _part_end(sizes, first, chars)
-        while True:
-            html = _part_html(tree, first, last, pages_done + 1)
+    with font_configuration() as fonts:  # one for every part: the fonts are loaded once
+        while first < len(units):
+            chars = part_chars
+            last = _part_end(sizes, first, chars)
+            while True:
+                html = _part_html(tree, first, last, pages_done + 1)
+                with captured_warnings() as logged:
+                    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(font_config=fonts)
+                lead = 1 if first else 0
+                keep, following = _part_break(document.pages, last == len(units), lead)
+                if keep > lead or last == len(units):
+                    break
+                chars *= 2  # no page starts with a fresh unit yet: a longer part
+                last = max(last + 1, _part_end(sizes, first, chars))
+                del document
+                gc.collect()
+            warnings += logged
+            pages = document.pages[lead:keep]
+            for number, page in enumerate(pages, start=pages_done):
+                bookmarks += [(level, label, number, y) for level, label, (_, y), _ in page.bookmarks]
+            attachments = _attachments(weasyprint, job, fetcher) if following is None else []
             with captured_warnings() as logged:
-                document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
-            lead = 1 if first else 0
-            keep, following = _part_break(document.pages, last == len(units), lead)
-            if keep > lead or last == len(units):
-                break
-            chars *= 2  # no page starts with a fresh unit yet: a longer part
-            last = max(last + 1, _part_end(sizes, first, chars))
-            del document
+                parts.append(document.copy(pages).write_pdf(attachments=attachments, pdf_identifier=False, pdf_variant=PDF_VARIANT))
+            warnings += logged
+            pages_done += len(pages)
+            del document, pages, html  # this part's layout, before the next is made
             gc.collect()
-        warnings += logged
-        pages = document.pages[lead:keep]
-        for number, page in enumerate(pages, start=pages_done):
-            bookmarks += [(level, label, number, y) for level, label, (_, y), _ in page.bookmarks]
-        attachments = _attachments(weasyprint, job, fetcher) if following is None else []
-        with captured_warnings() as logged:
-            parts.append(document.copy(pages).write_pdf(attachments=attachments, pdf_identifier=False, pdf_variant=PDF_VARIANT))
-        warnings += logged
-        pages_done += len(pages)
-        del document, pages, html  # this part's layout, before the next is made
-        gc.collect()
-        first = len(units) if following is None else following
+            first = len(units) if following is None else following
     if fetcher.refused:
         warnings.append("refused to fetch: " + ", ".join(sorted(set(fetcher.refused))))
     return RenderedPdf(data=join_parts(parts, bookmarks), pages=pages_done, warnings=tuple(warnings))

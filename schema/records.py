@@ -60,7 +60,8 @@ __all__ = [
 
 
 class RecordUnavailable(Exception):
-    """A record checked valid at the start of the run could not be read again (its file changed)."""
+    """A record checked valid at the start of the run is no longer valid when it is read (its file
+    was changed into an invalid record while the command ran, and its cache entry is gone)."""
 
 
 @dataclass
@@ -69,7 +70,7 @@ class _Outcome:
     errors: int
     names: NameEntry | None
     record: Record | None = None
-    key: str | None = None
+    entry: str | None = None  # the record's entry in the cache, read when a command asks for it
 
 
 def load_dataset(
@@ -122,14 +123,14 @@ def load_dataset(
     for outcome in outcomes:
         errors = outcome.errors + (name_errors[display_path(outcome.path)] if name_errors else 0)
         names = outcome.names
-        if errors or names is None or names.id is None or (outcome.record is None and outcome.key is None):
+        if errors or names is None or names.id is None or (outcome.record is None and outcome.entry is None):
             used = () if names is None else tuple(n for n in [names.id, *(a for _, a, _ in names.aliases)] if n)
             dataset.left_out.append(LeftOut(outcome.path, max(errors, 1), used))
             continue
         if outcome.record is not None:
             dataset.records.put(names.id, outcome.record)
         else:
-            dataset.records.put(names.id, partial(_fetch, store, outcome.key, outcome.path))
+            dataset.records.put(names.id, partial(_fetch, store, outcome.entry, outcome.path, names.id, context))
         dataset.files[names.id] = outcome.path
         dataset.aliases[names.id] = names.id
         for _, alias, _ in names.aliases:
@@ -147,17 +148,28 @@ def _check(context: Callable[[], Context], store: RecordCache | None, path: Path
     if store is not None and raw is not None:
         entry = store.lookup(raw)
         if entry is not None:
-            return _Outcome(path, entry.errors, entry.names(path), key=entry.key)
+            return _Outcome(path, entry.errors, entry.names(path), entry=entry.entry)
     checked = check_file(context(), path, raw)
     problems.extend(checked.problems)
     outcome = _Outcome(path, checked.errors, checked.names, record=checked.record)
-    if store is not None and raw is not None and store.keep(raw, checked.errors, checked.names, checked.record, checked.recheck_on):
-        outcome.record, outcome.key = None, store.key(raw)  # read back when asked for: memory stays flat
+    if store is not None and raw is not None:
+        stored = store.keep(raw, checked.errors, checked.names, checked.record, checked.recheck_on)
+        if stored is not None:
+            outcome.record, outcome.entry = None, stored  # read back when asked for: memory stays flat
     return outcome
 
 
-def _fetch(store: RecordCache, key: str, path: Path) -> Record:
-    record = store.fetch(key)
-    if record is None:
-        raise RecordUnavailable(f"{display_path(path)} could not be read again; run the command once more")
-    return record
+def _fetch(store: RecordCache, entry: str, path: Path, record_id: str, context: Callable[[], Context]) -> Record:
+    """The record stored as `entry`; if that entry is missing or damaged, the record rebuilt from its
+    file (and stored again), so that a cache in any state gives what a run without it gives."""
+    record = store.fetch(entry)
+    if record is not None:
+        return record
+    try:
+        checked = check_file(context(), path, read_bytes(path))
+    except YamlError:
+        checked = None
+    if checked is None or checked.record is None or checked.names is None or checked.names.id != record_id:
+        raise RecordUnavailable(f"{display_path(path)} was changed while the command ran and is no longer valid; run the command again")
+    store.store(checked.record, rewrite=True)
+    return checked.record

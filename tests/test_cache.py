@@ -153,3 +153,32 @@ def test_a_verification_date_in_the_future_is_checked_again_when_that_day_comes(
     assert list(again.records) == ["alpha"]
     after = records.load_dataset(fixture_root, cached=True, today=dt.date(2031, 1, 1))
     assert list(after.records) == ["alpha", "beta"]
+
+
+def entries(private_cache: Path) -> set[str]:
+    return {p.name for p in cache_folder(private_cache).iterdir() if cache.ENTRY_NAME.fullmatch(p.name)}
+
+
+def test_an_entry_that_an_index_in_use_names_is_removed_only_when_no_run_is_under_way(
+    fixture_root: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    first = records.load_dataset(fixture_root, cached=True)  # a run under way: it holds the cache's lock
+    before = entries(private_cache)
+    path = fixture_root / "frameworks" / "beta.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("short_title: Beta position", "short_title: Beta view"), encoding="utf-8")
+    second = records.load_dataset(fixture_root, cached=True)  # its index no longer names the first beta
+    third = records.load_dataset(fixture_root, cached=True)
+    assert before < entries(private_cache)
+
+    def no_checking(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an entry was lost and had to be rebuilt")
+
+    monkeypatch.setattr(records, "check_file", no_checking)
+    assert first.records["beta"].short_title == "Beta position"
+    assert third.records["beta"].short_title == "Beta view"
+    del first, second, third
+    gc.collect()  # every run has ended: the next one, alone, removes what no index names
+    records.load_dataset(fixture_root, cached=True)
+    assert len(entries(private_cache)) == 2 and entries(private_cache) != before
