@@ -376,7 +376,18 @@ def compare(
     frameworks: Annotated[list[str] | None, typer.Argument(metavar="ID...", help="Ids or aliases of the frameworks to compare.")] = None,
     topic: TopicOption = None,
     all_frameworks: Annotated[bool, typer.Option("--all", help="Compare every framework.")] = False,
-    differences: Annotated[bool, typer.Option("--differences", "-d", help="Only the topics where stances differ.")] = False,
+    differences: Annotated[
+        bool, typer.Option("--differences", "-d", help="Only the topics where the frameworks differ: opposed, differ in degree, one side silent.")
+    ] = False,
+    relation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--relation",
+            "-r",
+            metavar="KIND",
+            help="Only the topics in this relation (repeatable): opposed, differ-in-degree, one-side-silent, agree, all-silent, not-comparable.",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     quotes: Annotated[bool, typer.Option("--quotes", "-q", help="Show the verbatim text under each cell.")] = False,
     output_format: FormatOption = None,
@@ -385,7 +396,7 @@ def compare(
     """Compare frameworks side by side, one row per topic."""
     chosen = choose_format(output_format, output)
     date = as_of_date(as_of)
-    from .reports.comparison import build_comparison
+    from .reports.comparison import HEADLINE_ORDER, build_comparison
     from .reports.render import render_comparison
     from .schema.records import UnknownTopic
 
@@ -397,7 +408,10 @@ def compare(
         wanted = dataset.topic_ids(topic)
     except UnknownTopic as exc:
         fail(str(exc))
-    comparison = build_comparison(dataset, ids, topics=wanted, as_of=date, differences_only=differences)
+    unknown = [r for r in relation or [] if r not in HEADLINE_ORDER]
+    if unknown:
+        fail(f"unknown relation '{unknown[0]}': choose from {', '.join(HEADLINE_ORDER)}")
+    comparison = build_comparison(dataset, ids, topics=wanted, as_of=date, differences_only=differences, relations=relation)
     text = render_comparison(comparison, chosen, width=terminal_width(), colour=use_colour(output), quotes=quotes)
     emit(text, output)
 

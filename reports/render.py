@@ -10,9 +10,13 @@ from dataclasses import asdict
 from typing import Any
 
 from .comparison import HEADLINE_ORDER, Cell, Column, Comparison, Quote, Row, SourceRef, stance_words
-from .style import RELATION_MARKS, colour_stance, escape_markdown, wrap
+from .style import colour_stance, escape_markdown, relation_mark, wrap
+from .vocabulary import RELATION_BY_ID
 
-JSON_FORMAT = "frameworks.comparison/2"
+# /3: relations are opposed, differ-in-degree, one-side-silent, agree, all-silent, not-comparable
+# (/2 had differ, agree, silent, not comparable); counts keyed by those ids; "shown" replaces
+# "differences_only"; each cell says what it rests on ("support").
+JSON_FORMAT = "frameworks.comparison/3"
 CSV_FIELDS = ("framework", "topic", "relation", "stance", "summary", "gist", "pinpoints", "quotes", "sources", "note")
 # Below this many characters per framework column the side-by-side table is unreadable, so the
 # terminal renderer stacks the frameworks under each topic instead.
@@ -44,8 +48,9 @@ def subtitle(comparison: Comparison) -> str:
     """'as of 2020-01-01 · agree on 6 of 15 topics · showing only the 9 that differ'."""
     parts = [f"as of {comparison.as_of}"] if comparison.as_of else []
     parts.append(comparison.agreement())
-    if comparison.differences_only:
-        parts.append(f"showing the {len(comparison.rows)} that differ or are not comparable")
+    if comparison.shown is not None:
+        kinds = " or ".join(RELATION_BY_ID[r].say(len(comparison.columns)) for r in comparison.shown)
+        parts.append(f"showing the {len(comparison.rows)} {kinds}")
     return " · ".join(parts)
 
 
@@ -83,8 +88,8 @@ def comparison_to_table(comparison: Comparison, *, width: int = 100, colour: boo
 
 
 def _mark(row: Row) -> str:
-    """The row's relation as a word under its topic ('DIFFER' stands out in capitals)."""
-    return RELATION_MARKS[row.relation] if len(row.cells) > 1 else ""
+    """The row's relation as a word under its topic (the differences stand out in capitals)."""
+    return relation_mark(row.relation, len(row.cells)) if len(row.cells) > 1 else ""
 
 
 def _stacked(comparison: Comparison, width: int, colour: bool, quotes: bool) -> str:
@@ -172,8 +177,8 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "as_of": comparison.as_of,
         "summary": {
             "topics_compared": comparison.topics_compared,
-            "counts": {relation.replace(" ", "_"): comparison.count(relation) for relation in HEADLINE_ORDER},
-            "differences_only": comparison.differences_only,
+            "counts": {relation: comparison.count(relation) for relation in HEADLINE_ORDER},
+            "shown": list(comparison.shown) if comparison.shown is not None else None,
             "text": comparison.agreement(),
         },
         "frameworks": [asdict(c) for c in comparison.columns],
@@ -234,6 +239,6 @@ def comparison_from_dict(data: dict[str, Any]) -> Comparison:
         rows=rows,
         as_of=data["as_of"],
         topics_compared=summary["topics_compared"],
-        counts=tuple((relation, summary["counts"][relation.replace(" ", "_")]) for relation in HEADLINE_ORDER),
-        differences_only=summary["differences_only"],
+        counts=tuple((relation, summary["counts"][relation]) for relation in HEADLINE_ORDER),
+        shown=tuple(summary["shown"]) if summary["shown"] is not None else None,
     )

@@ -38,11 +38,12 @@ from .. import __version__
 from ..schema.dates import date_key, format_date
 from ..schema.models import JOINED_KINDS, SUBSTANTIVE_STANCES, Kind, Record, Stance
 from ..schema.records import Dataset, UnknownFramework
-from .comparison import HEADLINE_ORDER, NOT_YET, UNRECORDED, Cell, Comparison, build_comparison, event_words, stance_words
+from .comparison import HEADLINE_ORDER, NOT_YET, Cell, Comparison, build_comparison, event_words, stance_words
 from .html import TEMPLATES, environment
 from .listing import Listing
 from .render import heading, subtitle
 from .timeline import signatories, timeline
+from .vocabulary import RELATIONS, STANCES, stance_css
 
 # A file at the top of every built site: only a folder holding it is ever replaced by a new build.
 MARKER = ".frameworks-site"
@@ -62,21 +63,9 @@ FEATURED_PAIRS = (
     ("artemis-accords", "ilrs"),
     ("lux-2017", "japan-2021"),
 )
-STANCE_MEANINGS = (
-    ("affirms", "yes"),
-    ("conditional", "yes, under stated conditions"),
-    ("denies", "no"),
-    ("disputed", "contested between readings or sources"),
-    ("silent", "the text was read and does not address it"),
-    ("not-known", "the basis is not held or could not be verified"),
-    (UNRECORDED, "the record takes no position on the topic yet"),
-)
-RELATION_MEANINGS = (
-    ("differ", "two frameworks take different stances (silent counts as a stance)"),
-    ("agree", "every framework takes the same substantive stance: affirms, conditional, denies or disputed"),
-    ("silent", "every framework is silent: no agreement can be read from silence"),
-    ("not comparable", "a position is not known or not recorded, so nothing can be said"),
-)
+# What each stance and each relation means, from the one vocabulary (reports/vocabulary.py).
+STANCE_MEANINGS = tuple((s.stance, s.meaning) for s in STANCES if s.stance != NOT_YET)
+RELATION_MEANINGS = tuple((r.id, r.meaning) for r in RELATIONS)
 _KIND_ORDER = {kind.value: index for index, kind in enumerate(Kind)}
 
 
@@ -143,11 +132,15 @@ def compare_data(dataset: Dataset, overview: Comparison) -> dict[str, Any]:
     return {
         "format": COMPARE_FORMAT,
         "as_of": as_of(dataset),
-        # The stances Row.relation compares (the substantive ones and silent); the browser test
-        # checks that compare.js counts exactly as the tool does.
+        # What comparison.relation_of reads: the stances it compares (the substantive ones and
+        # silent), those that grant, and denial; the browser test checks that compare.js counts
+        # exactly as the tool does. The relations' words come from reports/vocabulary.py.
         "comparable": sorted({s.value for s in SUBSTANTIVE_STANCES} | {Stance.silent.value}),
+        "grants": [Stance.affirms.value, Stance.conditional.value],
+        "denies": Stance.denies.value,
         "silent": Stance.silent.value,
         "order": list(HEADLINE_ORDER),
+        "relations": {r.id: {"words": r.words, "words_two": r.words_two or r.words, "difference": r.difference} for r in RELATIONS},
         "words": {stance: stance_words(stance) for stance in sorted({c.stance for r in overview.rows for c in r.cells})},
         "topics": [{"id": row.topic, "label": row.label} for row in overview.rows],
         "frameworks": [
@@ -254,6 +247,7 @@ def site_files(dataset: Dataset) -> Iterator[tuple[str, bytes]]:
     yield COMPARE_DATA, (data + "\n").encode("utf-8")
     for name in ASSETS:
         yield f"assets/{name}", (TEMPLATES / "site" / name).read_bytes()
+    yield "assets/stances.css", (stance_css() + "\n").encode("utf-8")
     yield MARKER, MARKER_TEXT.encode("utf-8")
 
 
