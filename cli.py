@@ -377,7 +377,10 @@ def compare(
     topic: TopicOption = None,
     all_frameworks: Annotated[bool, typer.Option("--all", help="Compare every framework.")] = False,
     differences: Annotated[
-        bool, typer.Option("--differences", "-d", help="Only the topics where the frameworks differ: opposed, differ in degree, one side silent.")
+        bool,
+        typer.Option(
+            "--differences", "-d", help="Only the topics where the frameworks differ: opposed, differ in degree, one side silent."
+        ),
     ] = False,
     relation: Annotated[
         list[str] | None,
@@ -385,7 +388,7 @@ def compare(
             "--relation",
             "-r",
             metavar="KIND",
-            help="Only the topics in this relation (repeatable): opposed, differ-in-degree, one-side-silent, agree, all-silent, not-comparable.",
+            help="Only the topics in this relation (repeatable): opposed, differ-in-degree, one-side-silent, agree, ...",
         ),
     ] = None,
     as_of: AsOfOption = None,

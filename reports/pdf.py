@@ -52,8 +52,8 @@ from .comparison import (
 from .html import environment
 from .listing import Listing
 from .timeline import timeline
-from .vocabulary import STANCES
 from .typeset import AttachedFile, PdfJob, RenderedPdf, typeset, typeset_in_parts
+from .vocabulary import STANCES
 
 # Beyond this many frameworks the matrix columns get too narrow to read on a landscape A4 page
 # (~45 mm each at 7.5 pt), so the matrix is split into groups of columns, each on its own page(s).

@@ -9,7 +9,6 @@ from .vocabulary import RELATION_BY_ID, colour_stance
 __all__ = ["colour_stance", "relation_mark", "wrap", "wrap_cells", "escape_markdown"]
 
 
-
 def relation_mark(relation: str, frameworks: int) -> str:
     """A row's relation as a word under its topic: the differences in capitals ('OPPOSED', 'ONE SIDE
     SILENT'), the others as they are ('agree', 'both silent')."""

@@ -37,7 +37,15 @@ STANCES = (
     StanceWord("denies", "denies", "no: the text expressly rejects it", "1;33", "#2b1700", "#e69f00"),
     StanceWord("disputed", "disputed", "two cited readings of the text disagree", "35", "#2e1247", "#c9a6e4", "double"),
     StanceWord("silent", "silent", "a text we hold was read and does not address it", "2", "#3a3f47", "#ffffff"),
-    StanceWord("not-known", "not known", "the deciding passage or statement is not held, or could not be verified", "2", "#3a3f47", "#e4e4e4", "dashed"),
+    StanceWord(
+        "not-known",
+        "not known",
+        "the deciding passage or statement is not held, or could not be verified",
+        "2",
+        "#3a3f47",
+        "#e4e4e4",
+        "dashed",
+    ),
     StanceWord(NOT_YET, NOT_YET, "did not exist on the as-of date", "2", "#5b6472", "#ffffff", "dotted"),
     StanceWord(UNRECORDED, UNRECORDED, "the record takes no position on the topic yet", "2", "#5b6472", "#ffffff", "dotted"),
 )
@@ -68,8 +76,18 @@ NOT_COMPARABLE = "not-comparable"
 
 RELATIONS = (
     Relation(OPPOSED, "opposed", "one framework affirms or grants (affirms, conditional) and another denies", True),
-    Relation(DEGREE, "differ in degree", "the frameworks that speak take different stances short of opposition: affirms vs conditional, or disputed vs a stance", True),
-    Relation(ONE_SILENT, "one side silent", "the frameworks that speak agree; the others do not address the topic (no departure can be read from silence)", True),
+    Relation(
+        DEGREE,
+        "differ in degree",
+        "the frameworks that speak take different stances short of opposition: affirms vs conditional, or disputed vs a stance",
+        True,
+    ),
+    Relation(
+        ONE_SILENT,
+        "one side silent",
+        "the frameworks that speak agree; the others do not address the topic (no departure can be read from silence)",
+        True,
+    ),
     Relation(AGREE, "agree", "every framework takes the same substantive stance", False),
     Relation(ALL_SILENT, "all silent", "no framework's text addresses the topic", False, "both silent"),
     Relation(NOT_COMPARABLE, "not comparable", "a stance is not known, or a framework did not exist yet on the as-of date", False),
