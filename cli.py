@@ -234,7 +234,7 @@ def write_file(data: bytes | Iterable[bytes], output: Path) -> None:
         fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
-@app.command(rich_help_panel=CONTRIBUTING, epilog="Example: frameworks validate frameworks/my-id.yaml --strict")
+@app.command(rich_help_panel=CONTRIBUTING, epilog="Example: frameworks validate frameworks/my-id.yaml (--draft while writing it)")
 def validate(
     ctx: typer.Context,
     paths: Annotated[
@@ -243,7 +243,10 @@ def validate(
     output_format: Annotated[
         str | None, typer.Option("--format", "-f", metavar="FORMAT", help="text, json, or github annotations.")
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Count warnings (stale, missing topics, uncited positions) as errors.")] = False,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="A record in progress: report the rubric's and sources' checks as warnings, not errors.")
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", hidden=True, help="The default; kept for old scripts.")] = False,
 ) -> None:
     """Check records: structure, ids, citations, verbatim quotes, the texts' SHA-256, dates. Exit 0 valid, 1 invalid, 2 usage error."""
     from .reports.problems import render_problems
@@ -255,7 +258,7 @@ def validate(
         if not path.exists() and not path.is_symlink():
             fail(f"{path}: no such file or folder")
     try:
-        result = run_validation(list(paths) if paths else None, settings(ctx).root, strict=strict)
+        result = run_validation(list(paths) if paths else None, settings(ctx).root, strict=strict or not draft)
     except DataRootError as exc:
         fail(str(exc))
     typer.echo(render_problems(result.problems, result.files, chosen.value), nl=False)
