@@ -322,16 +322,26 @@ def list_frameworks(ctx: typer.Context, output_format: FormatOption = None, outp
 
     dataset = load(ctx)
     rows = tuple(
-        (r.id, r.short_title, r.kind.value, r.legal_force.value, framework_status(r, None)[0], ", ".join(r.aliases))
+        (
+            r.id,
+            r.short_title,
+            r.kind.value,
+            r.legal_force.value,
+            framework_status(r, None)[0],
+            r.text_held.extent.value if r.text_held else "not stated",
+            f"{sum(p.stance == 'not-known' for p in r.positions)} of {len(r.positions)}",
+            ", ".join(r.aliases),
+        )
         for r in dataset.records.stream()
     )
     listing = Listing(
         title="Frameworks",
-        columns=("Id", "Title", "Kind", "Force", "Status", "Aliases"),
-        keys=("id", "short_title", "kind", "legal_force", "status", "aliases"),
+        columns=("Id", "Title", "Kind", "Force", "Status", "Text held", "Not known", "Aliases"),
+        keys=("id", "short_title", "kind", "legal_force", "status", "text_held", "not_known", "aliases"),
         rows=rows,
-        footer=f"{len(rows)} frameworks (aliases: --format markdown, or frameworks show ID); compare with: frameworks compare ID ID",
-        terminal_keys=("id", "short_title", "kind", "legal_force", "status"),
+        footer=f"{len(rows)} frameworks. Text held: how much of the text the positions rest on (parts held and missing: "
+        "frameworks show ID). Not known: positions whose deciding passage or statement is not held. Compare: frameworks compare ID ID",
+        terminal_keys=("id", "short_title", "kind", "legal_force", "status", "text_held", "not_known"),
     )
     emit(render_listing(listing, chosen, terminal_width()), output)
 

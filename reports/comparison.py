@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..schema.dates import format_date, happened_by
-from ..schema.models import SUBSTANTIVE_STANCES, EventType, Record, Stance
+from ..schema.models import OFFICIAL_SOURCES, SUBSTANTIVE_STANCES, EventType, Extent, Record, SourceKind, Stance, Support
 from ..schema.records import Dataset
 from .vocabulary import (
     AGREE,
@@ -93,6 +93,27 @@ class Cell:
     quotes: tuple[Quote, ...]
     sources: tuple[SourceRef, ...]
     note: str | None
+    not_held: str | None = None  # for a not-known stance: the passage or statement not held that would decide it
+
+    @property
+    def why_not_known(self) -> str | None:
+        """'Not held: Sec. 10(4)' for a not-known cell that names what is missing, else None."""
+        return f"Not held: {self.not_held}" if self.stance == Stance.not_known.value and self.not_held else None
+
+    @property
+    def support(self) -> str:
+        """What the cell rests on, the strongest kind it cites (schema.models.Support): official text,
+        official statement, secondary reproduction, press report, or nothing cited."""
+        kinds = {s.kind for s in self.sources}
+        if any(not q.secondary for q in self.quotes) or kinds & {SourceKind.official_text.value, SourceKind.official_record.value}:
+            return Support.official_text.value
+        if kinds & {k.value for k in OFFICIAL_SOURCES}:
+            return Support.official_statement.value
+        if any(q.secondary and "/" not in q.ref for q in self.quotes) or kinds - {SourceKind.press.value}:
+            return Support.secondary_reproduction.value
+        if self.quotes or self.sources:
+            return Support.press_report.value
+        return Support.nothing.value
 
     @property
     def pinpoints(self) -> tuple[str, ...]:
@@ -125,6 +146,15 @@ class Column:
     status: str  # "in force since 10 Oct 1967" (on the as-of date, if one is given)
     exists: bool  # False when the as-of date is before the framework's first event
     last_verified: str
+    text_held: str = "not stated"  # "complete", "partial", "none" (schema.models.Extent) or "not stated"
+    text_held_detail: str = ""  # "held: ...; missing: ..." for a partial text
+
+    @property
+    def coverage(self) -> str:
+        """'text held: complete' or 'text held: partial (held: ...; missing: ...)', for a reader."""
+        if self.text_held == Extent.none.value:
+            return "text held: none (positions rest on descriptions or statements)"
+        return f"text held: {self.text_held}" + (f" ({self.text_held_detail})" if self.text_held_detail else "")
 
 
 @dataclass(frozen=True)
@@ -261,6 +291,8 @@ def build_comparison(
                 status=status,
                 exists=exists,
                 last_verified=record.last_verified,
+                text_held=record.text_held.extent.value if record.text_held else "not stated",
+                text_held_detail=text_held_detail(record),
             )
         )
     rows = []
@@ -280,6 +312,14 @@ def build_comparison(
         counts=counts,
         shown=shown,
     )
+
+
+def text_held_detail(record: Record) -> str:
+    """'held: ...; missing: ...' for a partial text, '' otherwise."""
+    held = record.text_held
+    if held is None or held.extent != Extent.partial:
+        return ""
+    return "; ".join(f"{label}: {value}" for label, value in (("held", held.held), ("missing", held.missing)) if value)
 
 
 def _cell(dataset: Dataset, record: Record, topic: str, column: Column) -> Cell:
@@ -314,4 +354,5 @@ def _cell(dataset: Dataset, record: Record, topic: str, column: Column) -> Cell:
         quotes=tuple(quotes),
         sources=tuple(cited),
         note=position.note,
+        not_held=position.not_held,
     )

@@ -57,7 +57,7 @@ def _text(report: RecordReport, width: int) -> str:
         ("Parties", participation_line(r) or ""),
         ("Aliases", ", ".join(r.aliases)),
         ("Identifiers", "; ".join(r.identifiers)),
-        ("Text", f"seeds/texts/{r.text}.txt" if r.text else "none (positions rest on statements and reports)"),
+        ("Text held", column.coverage.removeprefix("text held: ")),
         ("Last verified", f"{r.last_verified} against {', '.join(r.verified_against)}"),
     ]
     out += [wrap(f"{label}: {value}", width) for label, value in facts if value]
@@ -67,8 +67,10 @@ def _text(report: RecordReport, width: int) -> str:
         out.append(_hang(f"{format_date(event.date):>12}  {event_words(event.event)}{party}: {event.description}", width, 14))
     out += ["", "POSITIONS"]
     for label, cell in report.positions():
-        out.append(f"{label}: {stance_words(cell.stance).upper()}")
+        out.append(f"{label}: {stance_words(cell.stance).upper()} (rests on: {cell.support})")
         out.append(_hang("  " + cell.summary, width, 2))
+        if cell.why_not_known:
+            out.append(_hang(f"  {cell.why_not_known}", width, 4))
         for quote in cell.quotes:
             flag = " (quoted from a third-party reproduction)" if quote.secondary else ""
             out.append(_hang(f"  {quote.label}{flag}: “{quote.text}”", width, 4))
@@ -115,6 +117,7 @@ def _markdown(report: RecordReport) -> str:
         *([f"- **Parties:** {e(line)}"] if (line := participation_line(r)) else []),
         f"- **Aliases:** {e(', '.join(r.aliases)) or '—'}",
         f"- **Identifiers:** {e('; '.join(r.identifiers)) or '—'}",
+        f"- **Text held:** {e(column.coverage.removeprefix('text held: '))}",
         f"- **Last verified:** {r.last_verified} against {e(', '.join(r.verified_against))}",
         "",
         e(r.summary),
@@ -127,7 +130,9 @@ def _markdown(report: RecordReport) -> str:
     out += [f"| {format_date(ev.date)} | {event_words(ev.event)} | {e(ev.party or '')} | {e(ev.description)} |" for ev in r.status]
     out += ["", "## Positions", ""]
     for label, cell in report.positions():
-        out += [f"### {e(label)}: **{stance_words(cell.stance)}**", "", e(cell.summary), ""]
+        out += [f"### {e(label)}: **{stance_words(cell.stance)}**", "", f"*Rests on: {cell.support}*", "", e(cell.summary), ""]
+        if cell.why_not_known:
+            out += [f"*{e(cell.why_not_known)}*", ""]
         for quote in cell.quotes:
             flag = " *(quoted from a third-party reproduction)*" if quote.secondary else ""
             out.append(f"> “{e(quote.text)}” — {e(quote.label)}{flag}")

@@ -17,7 +17,7 @@ from .vocabulary import RELATION_BY_ID
 # (/2 had differ, agree, silent, not comparable); counts keyed by those ids; "shown" replaces
 # "differences_only"; each cell says what it rests on ("support").
 JSON_FORMAT = "frameworks.comparison/3"
-CSV_FIELDS = ("framework", "topic", "relation", "stance", "summary", "gist", "pinpoints", "quotes", "sources", "note")
+CSV_FIELDS = ("framework", "topic", "relation", "stance", "summary", "gist", "pinpoints", "quotes", "sources", "note", "not_held", "support")
 # Below this many characters per framework column the side-by-side table is unreadable, so the
 # terminal renderer stacks the frameworks under each topic instead.
 MIN_COLUMN = 18
@@ -56,6 +56,8 @@ def subtitle(comparison: Comparison) -> str:
 
 def _cell_text(cell: Cell, width: int, colour: bool, quotes: bool) -> str:
     lines = [colour_stance(cell.stance, colour), wrap(cell.summary, width)]
+    if cell.why_not_known:
+        lines.append(wrap(cell.why_not_known, width))
     if cell.pinpoints:
         lines.append(wrap("[" + cell.cited + "]", width))
     if quotes:
@@ -126,6 +128,8 @@ def comparison_to_markdown(comparison: Comparison, *, quotes: bool = False) -> s
         cells = [f"**{escape_markdown(row.label)}**" + (f"<br>*{mark}*" if mark else "")]
         for cell in row.cells:
             text = f"**{stance_words(cell.stance)}**<br>{escape_markdown(cell.summary)}"
+            if cell.why_not_known:
+                text += f"<br>*{escape_markdown(cell.why_not_known)}*"
             if cell.pinpoints:
                 text += f"<br>*{escape_markdown(cell.cited)}*"
             cells.append(text)
@@ -165,6 +169,8 @@ def comparison_to_csv(comparison: Comparison) -> str:
                     "quotes": "\n".join(f"{q.label}: {q.text}" for q in cell.quotes),
                     "sources": "; ".join(s.id for s in cell.sources),
                     "note": cell.note or "",
+                    "not_held": cell.not_held or "",
+                    "support": cell.support,
                 }
             )
     return buffer.getvalue()
@@ -198,6 +204,8 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
                         "quotes": [asdict(q) for q in cell.quotes],
                         "sources": [asdict(s) for s in cell.sources],
                         "note": cell.note,
+                        "not_held": cell.not_held,
+                        "support": cell.support,
                         "rests_on_secondary": cell.rests_on_secondary,
                     }
                     for cell in row.cells
@@ -227,6 +235,7 @@ def comparison_from_dict(data: dict[str, Any]) -> Comparison:
                     quotes=tuple(Quote(**q) for q in cell["quotes"]),
                     sources=tuple(SourceRef(**s) for s in cell["sources"]),
                     note=cell["note"],
+                    not_held=cell.get("not_held"),
                 )
                 for cell in topic["cells"]
             ),
