@@ -17,7 +17,20 @@ from .vocabulary import RELATION_BY_ID
 # (/2 had differ, agree, silent, not comparable); counts keyed by those ids; "shown" replaces
 # "differences_only"; each cell says what it rests on ("support").
 JSON_FORMAT = "frameworks.comparison/3"
-CSV_FIELDS = ("framework", "topic", "relation", "stance", "summary", "gist", "pinpoints", "quotes", "sources", "note", "not_held", "support")
+CSV_FIELDS = (
+    "framework",
+    "topic",
+    "relation",
+    "stance",
+    "summary",
+    "gist",
+    "pinpoints",
+    "quotes",
+    "sources",
+    "note",
+    "not_held",
+    "support",
+)
 # Below this many characters per framework column the side-by-side table is unreadable, so the
 # terminal renderer stacks the frameworks under each topic instead.
 MIN_COLUMN = 18
