@@ -49,6 +49,8 @@ _EVENT_WORDS = {
     EventType.withdrawal_effective: "withdrawal effective",
 }
 _COMPARABLE = {s.value for s in SUBSTANTIVE_STANCES} | {Stance.silent.value}
+# Sources that speak for a State or an intergovernmental body without being the text itself.
+_STATEMENTS = {SourceKind.official_statement, SourceKind.intergovernmental, SourceKind.parliament_court}
 # Stances that grant or affirm: against "denies" they make a topic OPPOSED.
 _GRANTS = {Stance.affirms.value, Stance.conditional.value}
 
@@ -107,7 +109,7 @@ class Cell:
         kinds = {s.kind for s in self.sources}
         if any(not q.secondary for q in self.quotes) or kinds & {SourceKind.official_text.value, SourceKind.official_record.value}:
             return Support.official_text.value
-        if kinds & {k.value for k in OFFICIAL_SOURCES}:
+        if kinds & {k.value for k in OFFICIAL_SOURCES | _STATEMENTS}:
             return Support.official_statement.value
         if any(q.secondary and "/" not in q.ref for q in self.quotes) or kinds - {SourceKind.press.value}:
             return Support.secondary_reproduction.value
