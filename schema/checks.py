@@ -190,7 +190,7 @@ def _check_record(context: Context, view: _View) -> Iterator[Problem]:
 
     yield from _check_quotes(context, view, record_text)
     official_sources = {
-        sid for _, s in view.items("sources") if (sid := view.text(s, "id")) and s.get("kind") in {k.value for k in OFFICIAL_SOURCES}
+        sid for _, s in view.items("sources") if (sid := view.text(s, "id")) and view.text(s, "kind") in {k.value for k in OFFICIAL_SOURCES}
     }
     official_provisions = {
         pid for _, p in view.items("provisions") if (pid := view.text(p, "id")) and p.get("quote_basis", "official") == "official"
@@ -200,7 +200,7 @@ def _check_record(context: Context, view: _View) -> Iterator[Problem]:
     for loc, message, severity in text_problems(data):
         yield at(loc, message, severity)
 
-    kinds = {sid: source.get("kind") for _, source in view.items("sources") if (sid := view.text(source, "id"))}
+    kinds = {sid: view.text(source, "kind") for _, source in view.items("sources") if (sid := view.text(source, "id"))}
     for index, source in view.items("sources"):
         publisher = view.text(source, "publisher")
         if publisher is not None and _UNNAMED.search(publisher):
@@ -234,7 +234,8 @@ def _check_record(context: Context, view: _View) -> Iterator[Problem]:
         for _, source in view.items("sources"):
             retrieved = _date(source.get("retrieved"))
             if retrieved is not None and len(retrieved) == 10 and dt.date.fromisoformat(retrieved) > day:
-                message = f"last_verified {day.isoformat()} is earlier than source '{source.get('id')}' was retrieved ({retrieved})"
+                sid = view.text(source, "id")
+                message = f"last_verified {day.isoformat()} is earlier than source '{sid}' was retrieved ({retrieved})"
                 yield at(("last_verified",), message, "warning")
         if day > context.today:
             yield at(("last_verified",), f"{day.isoformat()} is in the future (today is {context.today.isoformat()})")
@@ -347,7 +348,7 @@ def _check_positions(
         cited = [position.get(key) for key in ("provisions", "sources", "excerpts")]
         if not any(isinstance(value, list) and value for value in cited):
             yield view.at(("positions", index), "position cites no provision, source or excerpt", "warning")
-        yield from _check_stance(view, index, position, official_provisions, official_sources)
+        yield from _check_stance(view, index, position, (provisions, sources), official_provisions, official_sources)
     if "positions" in view.data:
         for topic_id in context.topic_order:
             if topic_id not in answered:
@@ -355,7 +356,12 @@ def _check_positions(
 
 
 def _check_stance(
-    view: _View, index: int, position: dict[str, Any], official_provisions: set[str], official_sources: set[str]
+    view: _View,
+    index: int,
+    position: dict[str, Any],
+    known: tuple[set[str], set[str]],
+    official_provisions: set[str],
+    official_sources: set[str],
 ) -> Iterator[Problem]:
     """The mechanical parts of the stance rubric (docs/rubric.md): a gist or summary that does not
     contradict the stance; 'denies' on the framework's own words; 'disputed' on two cited readings;
@@ -373,7 +379,9 @@ def _check_stance(
     provisions = [p for _, p in view.texts(position, "provisions")]
     sources = [s for _, s in view.texts(position, "sources")]
     excerpts = [e for _, e in view.texts(position, "excerpts")]
-    if stance == "denies" and not (set(provisions) & official_provisions or set(sources) & official_sources):
+    # An unknown id is reported where it is cited; judge the basis only of a position whose citations all exist.
+    resolved = set(provisions) <= known[0] and set(sources) <= known[1]
+    if stance == "denies" and resolved and not (set(provisions) & official_provisions or set(sources) & official_sources):
         message = "'denies' needs the framework's own words (express rejection): cite a provision of its text or an official statement"
         yield view.at(("positions", index, "stance"), message, "warning")
     if stance == "disputed" and len(provisions) + len(sources) + len(excerpts) < 2:

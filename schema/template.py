@@ -85,10 +85,9 @@ def render_template(record_id: str, kind: Kind, topics: list[Topic], schema_ref:
         ]
     lines += [
         "# How much of the text (for a State's position: of its statements) you hold: complete, partial or none.",
+        "# If partial, add `held:` and `missing:`, naming the parts (e.g. 'Arts. 1-2' / 'Arts. 3 onwards').",
         "text_held:",
         f"  extent: {_todo('complete, partial or none')}",
-        f"  held: {_todo('the parts held, if partial')}",
-        f"  missing: {_todo('the parts not held, if partial')}",
         f"summary: {_todo('two or three sentences: what it is, who is bound, what it does for space resources')}",
         "",
         "# Dated events, oldest first; each cites a source below. A date is YYYY-MM-DD, or '2019-03' / '2019'",
