@@ -126,6 +126,20 @@ def has_list(record: Record, listing: Listing) -> bool:
     return record.kind in JOINED_KINDS or record.participation is not None or bool(listing.rows)
 
 
+RUBRIC = Path(__file__).resolve().parent.parent / "docs" / "rubric.md"
+
+
+def rubric_html() -> Markup:
+    """docs/rubric.md, the stance rubric, as HTML for the method page (its headings one level down).
+    Markdown's own HTML is off: the file is text, like a record."""
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(RUBRIC.read_text(encoding="utf-8"))
+    for level in (3, 2, 1):
+        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
+    return Markup(html)
+
+
 def compare_data(dataset: Dataset, overview: Comparison) -> dict[str, Any]:
     """What compare.js needs: the topics, the frameworks, and each framework's cell per topic
     (stance, gist, pinpoints), straight from the overview Comparison."""
@@ -241,6 +255,7 @@ def site_files(dataset: Dataset) -> Iterator[tuple[str, bytes]]:
         stance_meanings=STANCE_MEANINGS,
         relation_meanings=RELATION_MEANINGS,
         not_yet=NOT_YET,
+        rubric=rubric_html(),
     )
     yield page("404.html", "404.html.j2")
     data = json.dumps(compare_data(dataset, overview), ensure_ascii=False, separators=(",", ":"))
