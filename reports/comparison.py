@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..schema.dates import format_date, happened_by
+from ..schema.dates import date_key, format_date, happened_by
 from ..schema.models import OFFICIAL_SOURCES, SUBSTANTIVE_STANCES, EventType, Extent, Record, SourceKind, Stance, Support
 from ..schema.records import Dataset
 from .vocabulary import (
@@ -244,9 +244,16 @@ class Comparison:
         return " · ".join(f"{words} on {n}" for n, words in self.headline()) + f" (of {self.topics_compared} topic{plural})"
 
 
+def _after_today(value: str) -> bool:
+    """Whether a (possibly partial) date begins after today: '2027' in 2026, '2026-12-08' on 7 Dec 2026."""
+    year, month, day = date_key(value)
+    return dt.date(year, month or 1, day or 1) > dt.date.today()
+
+
 def framework_status(record: Record, as_of: dt.date | None) -> tuple[str, bool]:
     """A short status line on `as_of` (or today), and whether the framework existed then."""
-    own = [e for e in record.status if e.party is None and (as_of is None or happened_by(e.date, as_of))]
+    # Without --as-of: every event but one dated after today, which has not happened whatever the record says.
+    own = [e for e in record.status if e.party is None and (happened_by(e.date, as_of) if as_of else not _after_today(e.date))]
     exists = any(e.event in _EXISTENCE for e in own)
     if not exists:
         if own:
