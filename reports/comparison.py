@@ -103,6 +103,11 @@ class Cell:
         return f"Not held: {self.not_held}" if self.stance == Stance.not_known.value and self.not_held else None
 
     @property
+    def positioned(self) -> bool:
+        """Whether the cell holds a position (not 'not yet' or 'not recorded')."""
+        return self.stance not in (NOT_YET, UNRECORDED)
+
+    @property
     def support(self) -> str:
         """What the cell rests on, the strongest kind it cites (schema.models.Support): official text,
         official statement, secondary reproduction, press report, or nothing cited."""

@@ -67,7 +67,8 @@ def _text(report: RecordReport, width: int) -> str:
         out.append(_hang(f"{format_date(event.date):>12}  {event_words(event.event)}{party}: {event.description}", width, 14))
     out += ["", "POSITIONS"]
     for label, cell in report.positions():
-        out.append(f"{label}: {stance_words(cell.stance).upper()} (rests on: {cell.support})")
+        rests = f" (rests on: {cell.support})" if cell.positioned else ""
+        out.append(f"{label}: {stance_words(cell.stance).upper()}{rests}")
         out.append(_hang("  " + cell.summary, width, 2))
         if cell.why_not_known:
             out.append(_hang(f"  {cell.why_not_known}", width, 4))
@@ -130,7 +131,9 @@ def _markdown(report: RecordReport) -> str:
     out += [f"| {format_date(ev.date)} | {event_words(ev.event)} | {e(ev.party or '')} | {e(ev.description)} |" for ev in r.status]
     out += ["", "## Positions", ""]
     for label, cell in report.positions():
-        out += [f"### {e(label)}: **{stance_words(cell.stance)}**", "", f"*Rests on: {cell.support}*", "", e(cell.summary), ""]
+        out += [f"### {e(label)}: **{stance_words(cell.stance)}**", ""]
+        out += [f"*Rests on: {cell.support}*", ""] if cell.positioned else []
+        out += [e(cell.summary), ""]
         if cell.why_not_known:
             out += [f"*{e(cell.why_not_known)}*", ""]
         for quote in cell.quotes:
