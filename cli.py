@@ -244,7 +244,7 @@ def write_file(data: bytes | Iterable[bytes], output: Path, sidecars: tuple[str,
         fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
-@app.command(rich_help_panel=CONTRIBUTING, epilog="Example: frameworks validate frameworks/my-id.yaml --strict")
+@app.command(rich_help_panel=CONTRIBUTING, epilog="Example: frameworks validate frameworks/my-id.yaml (--draft while writing it)")
 def validate(
     ctx: typer.Context,
     paths: Annotated[
@@ -253,7 +253,10 @@ def validate(
     output_format: Annotated[
         str | None, typer.Option("--format", "-f", metavar="FORMAT", help="text, json, or github annotations.")
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Count warnings (stale, missing topics, uncited positions) as errors.")] = False,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="A record in progress: report the rubric's and sources' checks as warnings, not errors.")
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", hidden=True, help="The default; kept for old scripts.")] = False,
 ) -> None:
     """Check records: structure, ids, citations, verbatim quotes, the texts' SHA-256, dates. Exit 0 valid, 1 invalid, 2 usage error."""
     from .reports.problems import render_problems
@@ -265,7 +268,7 @@ def validate(
         if not path.exists() and not path.is_symlink():
             fail(f"{path}: no such file or folder")
     try:
-        result = run_validation(list(paths) if paths else None, settings(ctx).root, strict=strict)
+        result = run_validation(list(paths) if paths else None, settings(ctx).root, strict=strict or not draft)
     except DataRootError as exc:
         fail(str(exc))
     typer.echo(render_problems(result.problems, result.files, chosen.value), nl=False)
@@ -329,16 +332,26 @@ def list_frameworks(ctx: typer.Context, output_format: FormatOption = None, outp
 
     dataset = load(ctx)
     rows = tuple(
-        (r.id, r.short_title, r.kind.value, r.legal_force.value, framework_status(r, None)[0], ", ".join(r.aliases))
+        (
+            r.id,
+            r.short_title,
+            r.kind.value,
+            r.legal_force.value,
+            framework_status(r, None)[0],
+            r.text_held.extent.value if r.text_held else "not stated",
+            f"{sum(p.stance == 'not-known' for p in r.positions)} of {len(r.positions)}",
+            ", ".join(r.aliases),
+        )
         for r in dataset.records.stream()
     )
     listing = Listing(
         title="Frameworks",
-        columns=("Id", "Title", "Kind", "Force", "Status", "Aliases"),
-        keys=("id", "short_title", "kind", "legal_force", "status", "aliases"),
+        columns=("Id", "Title", "Kind", "Force", "Status", "Text held", "Not known", "Aliases"),
+        keys=("id", "short_title", "kind", "legal_force", "status", "text_held", "not_known", "aliases"),
         rows=rows,
-        footer=f"{len(rows)} frameworks (aliases: --format markdown, or frameworks show ID); compare with: frameworks compare ID ID",
-        terminal_keys=("id", "short_title", "kind", "legal_force", "status"),
+        footer=f"{len(rows)} frameworks. Text held: how much of the text the positions rest on (parts held and missing: "
+        "frameworks show ID). Not known: positions whose deciding passage or statement is not held. Compare: frameworks compare ID ID",
+        terminal_keys=("id", "short_title", "kind", "legal_force", "status", "text_held", "not_known"),
     )
     emit(render_listing(listing, chosen, terminal_width()), output)
 
@@ -388,7 +401,21 @@ def compare(
     frameworks: Annotated[list[str] | None, typer.Argument(metavar="ID...", help="Ids or aliases of the frameworks to compare.")] = None,
     topic: TopicOption = None,
     all_frameworks: Annotated[bool, typer.Option("--all", help="Compare every framework.")] = False,
-    differences: Annotated[bool, typer.Option("--differences", "-d", help="Only the topics where stances differ.")] = False,
+    differences: Annotated[
+        bool,
+        typer.Option(
+            "--differences", "-d", help="Only the topics where the frameworks differ: opposed, differ in degree, one side silent."
+        ),
+    ] = False,
+    relation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--relation",
+            "-r",
+            metavar="KIND",
+            help="Only the topics in this relation (repeatable): opposed, differ-in-degree, one-side-silent, agree, ...",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     quotes: Annotated[bool, typer.Option("--quotes", "-q", help="Show the verbatim text under each cell.")] = False,
     output_format: FormatOption = None,
@@ -397,7 +424,7 @@ def compare(
     """Compare frameworks side by side, one row per topic."""
     chosen = choose_format(output_format, output)
     date = as_of_date(as_of)
-    from .reports.comparison import build_comparison
+    from .reports.comparison import HEADLINE_ORDER, build_comparison
     from .reports.render import render_comparison
     from .schema.records import UnknownTopic
 
@@ -409,7 +436,10 @@ def compare(
         wanted = dataset.topic_ids(topic)
     except UnknownTopic as exc:
         fail(str(exc))
-    comparison = build_comparison(dataset, ids, topics=wanted, as_of=date, differences_only=differences)
+    unknown = [r for r in relation or [] if r not in HEADLINE_ORDER]
+    if unknown:
+        fail(f"unknown relation '{unknown[0]}': choose from {', '.join(HEADLINE_ORDER)}")
+    comparison = build_comparison(dataset, ids, topics=wanted, as_of=date, differences_only=differences, relations=relation)
     text = render_comparison(comparison, chosen, width=terminal_width(), colour=use_colour(output), quotes=quotes)
     emit(text, output)
 

@@ -120,7 +120,10 @@ def generate(folder: Path, count: int) -> Path:
         data = dict(templates[index % len(templates)])
         data["id"] = f"{data['id']}-v{index}"
         data["aliases"] = [f"{alias}-v{index}" for alias in data.get("aliases", [])]
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+        # The editor modeline (a comment, which safe_dump cannot write): validate is strict by default.
+        text = "# yaml-language-server: $schema=../schema/framework.schema.json\n" + yaml.safe_dump(
+            data, allow_unicode=True, sort_keys=False, width=120
+        )
         (target / f"{data['id']}.yaml").write_text(text, encoding="utf-8")
     return target
 

@@ -139,7 +139,9 @@ def make_citation(
 ) -> Citation:
     """The citation of `record`, of one of its provisions, or of its position on one topic."""
     found = reporters(record)
-    labels: dict[str, str] = {p.id: p.label for p in record.provisions}
+    # Pinpoints of the instrument's own text: a provision quoting another text (a Party's law cited as
+    # its reading of a treaty) is not a part of the instrument cited.
+    labels: dict[str, str] = {p.id: p.label for p in record.provisions if p.text in (None, record.text)}
     if provision is not None:
         if provision not in labels:
             raise CitationError(f"{record.id} has no provision '{provision}'; it has: {', '.join(labels) or 'none'}")

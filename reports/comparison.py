@@ -9,10 +9,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..schema.dates import format_date, happened_by
-from ..schema.models import STANCE_WORDS, SUBSTANTIVE_STANCES, EventType, Record, Stance
+from ..schema.dates import date_key, format_date, happened_by
+from ..schema.models import OFFICIAL_SOURCES, SUBSTANTIVE_STANCES, EventType, Extent, Record, SourceKind, Stance, Support
 from ..schema.readings import no_reading_summary, previous_reading, reading_on
 from ..schema.records import Dataset
+from .vocabulary import (
+    AGREE,
+    ALL_SILENT,
+    DEGREE,
+    DIFFERENCES,
+    HEADLINE_ORDER,
+    NOT_COMPARABLE,
+    NOT_YET,
+    ONE_SILENT,
+    OPPOSED,
+    RELATION_BY_ID,
+    UNRECORDED,
+    stance_words,
+)
+
+__all__ = ["AGREE", "ALL_SILENT", "DEGREE", "DIFFERENCES", "HEADLINE_ORDER", "NOT_COMPARABLE", "NOT_YET", "ONE_SILENT", "OPPOSED"]
+__all__ += ["UNRECORDED", "stance_words", "build_comparison", "relation_of"]
 
 # Events that show an instrument exists as a text (or a position as stated) from their date on.
 # A draft does not: the Artemis Accords did not exist as signed text before 13 Oct 2020.
@@ -32,22 +49,11 @@ _EVENT_WORDS = {
     EventType.withdrawal_notified: "withdrawal notified",
     EventType.withdrawal_effective: "withdrawal effective",
 }
-NOT_YET = "not yet"
-UNRECORDED = "not recorded"
-# How the frameworks of one row relate. A row differs as soon as two comparable cells take
-# different stances, whatever the others say; otherwise a cell that is not yet, not known or not
-# recorded makes the row not comparable; otherwise all cells share one stance: agreement if it is
-# substantive, "silent" if every text says nothing.
-DIFFER = "differ"
-AGREE = "agree"
-SILENT = "silent"
-NOT_COMPARABLE = "not comparable"
 _COMPARABLE = {s.value for s in SUBSTANTIVE_STANCES} | {Stance.silent.value}
-
-
-def stance_words(stance: str) -> str:
-    """How a reader sees a stance: 'not-known' -> 'not known'; others as they are."""
-    return STANCE_WORDS.get(stance, stance)
+# Sources that speak for a State or an intergovernmental body without being the text itself.
+_STATEMENTS = {SourceKind.official_statement, SourceKind.intergovernmental, SourceKind.parliament_court}
+# Stances that grant or affirm: against "denies" they make a topic OPPOSED.
+_GRANTS = {Stance.affirms.value, Stance.conditional.value}
 
 
 def event_words(event: EventType) -> str:
@@ -98,6 +104,32 @@ class Cell:
         """'since 25 Oct 2021' for a dated reading, '' otherwise (never the reading's end: on the
         as-of date it had not ended, and a later change is not for that date's reader)."""
         return f"since {format_date(self.since)}" if self.since else ""
+    not_held: str | None = None  # for a not-known stance: the passage or statement not held that would decide it
+
+    @property
+    def why_not_known(self) -> str | None:
+        """'Not held: Sec. 10(4)' for a not-known cell that names what is missing, else None."""
+        return f"Not held: {self.not_held}" if self.stance == Stance.not_known.value and self.not_held else None
+
+    @property
+    def positioned(self) -> bool:
+        """Whether the cell holds a position (not 'not yet' or 'not recorded')."""
+        return self.stance not in (NOT_YET, UNRECORDED)
+
+    @property
+    def support(self) -> str:
+        """What the cell rests on, the strongest kind it cites (schema.models.Support): official text,
+        official statement, secondary reproduction, press report, or nothing cited."""
+        kinds = {s.kind for s in self.sources}
+        if any(not q.secondary for q in self.quotes) or kinds & {SourceKind.official_text.value, SourceKind.official_record.value}:
+            return Support.official_text.value
+        if kinds & {k.value for k in OFFICIAL_SOURCES | _STATEMENTS}:
+            return Support.official_statement.value
+        if any(q.secondary and "/" not in q.ref for q in self.quotes) or kinds - {SourceKind.press.value}:
+            return Support.secondary_reproduction.value
+        if self.quotes or self.sources:
+            return Support.press_report.value
+        return Support.nothing.value
 
     @property
     def pinpoints(self) -> tuple[str, ...]:
@@ -131,6 +163,15 @@ class Column:
     exists: bool  # False when the as-of date is before the framework's first event
     last_verified: str
     as_of: str | None = None  # the date whose readings the cells show (None: the current ones)
+    text_held: str = "not stated"  # "complete", "partial", "none" (schema.models.Extent) or "not stated"
+    text_held_detail: str = ""  # "held: ...; missing: ..." for a partial text
+
+    @property
+    def coverage(self) -> str:
+        """'text held: complete' or 'text held: partial (held: ...; missing: ...)', for a reader."""
+        if self.text_held == Extent.none.value:
+            return "text held: none (positions rest on descriptions or statements)"
+        return f"text held: {self.text_held}" + (f" ({self.text_held_detail})" if self.text_held_detail else "")
 
 
 @dataclass(frozen=True)
@@ -144,13 +185,8 @@ class Row:
 
     @property
     def relation(self) -> str:
-        """DIFFER, AGREE, SILENT or NOT_COMPARABLE (see the module's constants)."""
-        comparable = {c.stance for c in self.cells if c.stance in _COMPARABLE}
-        if len(comparable) > 1:
-            return DIFFER
-        if len(self.cells) > 1 and (not comparable or any(c.stance not in _COMPARABLE for c in self.cells)):
-            return NOT_COMPARABLE
-        return SILENT if comparable <= {Stance.silent.value} else AGREE
+        """How the frameworks relate on this topic: one of vocabulary.RELATIONS (see relation_of)."""
+        return relation_of([c.stance for c in self.cells])
 
     @property
     def agree(self) -> bool:
@@ -159,23 +195,49 @@ class Row:
 
     @property
     def differ(self) -> bool:
-        """Whether two frameworks take different stances on this topic (shown as DIFFER)."""
-        return self.relation == DIFFER
+        """Whether the topic is a difference: opposed, differ in degree, or one side silent."""
+        return self.relation in DIFFERENCES
+
+
+def relation_of(stances: list[str]) -> str:
+    """The relation of a topic's stances, read from the cells that can be compared (a substantive
+    stance or silent): OPPOSED when one grants or affirms and another denies; DEGREE when those that
+    speak take other different stances; ONE_SILENT when those that speak agree and another is
+    silent. Otherwise a cell not known, not yet or not recorded makes it NOT_COMPARABLE; else AGREE
+    (one substantive stance everywhere) or ALL_SILENT. The site's compare.js follows this function."""
+    spoken = {s for s in stances if s in _COMPARABLE and s != Stance.silent.value}
+    silent = Stance.silent.value in stances
+    if spoken & _GRANTS and Stance.denies.value in spoken:
+        return OPPOSED
+    if len(spoken) > 1:
+        return DEGREE
+    if spoken and silent:
+        return ONE_SILENT
+    if len(stances) > 1 and any(s not in _COMPARABLE for s in stances):
+        return NOT_COMPARABLE
+    if not spoken and not silent:
+        return NOT_COMPARABLE
+    return AGREE if spoken else ALL_SILENT
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """Frameworks x topics; `rows` may be only the differing topics (see `differences_only`)."""
+    """Frameworks x topics; `rows` may be only some relations (see `shown`)."""
 
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     as_of: str | None
-    topics_compared: int  # topics selected, before --differences dropped the others
+    topics_compared: int  # topics selected, before --differences or --relation dropped the others
     counts: tuple[tuple[str, int], ...]  # (relation, number of topics), in HEADLINE_ORDER, over all topics compared
-    differences_only: bool
+    shown: tuple[str, ...] | None = None  # the relations kept (--differences, --relation); None: all
+
+    @property
+    def differences_only(self) -> bool:
+        """Whether only the differences (opposed, differ in degree, one side silent) are shown."""
+        return self.shown == DIFFERENCES
 
     def count(self, relation: str) -> int:
-        """How many of the topics compared stand in `relation` (DIFFER, AGREE, SILENT, NOT_COMPARABLE)."""
+        """How many of the topics compared stand in `relation` (one of vocabulary.HEADLINE_ORDER)."""
         return dict(self.counts).get(relation, 0)
 
     @property
@@ -183,23 +245,30 @@ class Comparison:
         """Topics on which every framework takes the same substantive stance."""
         return self.count(AGREE)
 
+    def headline(self) -> list[tuple[int, str]]:
+        """The counts as (number, reader's words) in HEADLINE_ORDER: (1, 'opposed'), (7, 'one side silent')..."""
+        frameworks = len(self.columns)
+        return [(n, RELATION_BY_ID[relation].say(frameworks)) for relation, n in self.counts]
+
     def agreement(self) -> str:
-        """'differ on 9 · agree on 1 · both silent on 3 · not comparable on 2'
-        (one framework: 'one framework, 15 topics')."""
+        """'opposed on 1 · differ in degree on 2 · one side silent on 7 · agree on 0 · both silent on 5 ·
+        not comparable on 0 (of 15 topics)' (one framework: 'one framework, 15 topics')."""
         plural = "s" if self.topics_compared != 1 else ""
         if len(self.columns) < 2:
             return f"one framework, {self.topics_compared} topic{plural}"
-        silent = "both silent" if len(self.columns) == 2 else "all silent"
-        words = {DIFFER: "differ", AGREE: "agree", SILENT: silent, NOT_COMPARABLE: "not comparable"}
-        return " · ".join(f"{words[relation]} on {n}" for relation, n in self.counts) + f" (of {self.topics_compared} topic{plural})"
+        return " · ".join(f"{words} on {n}" for n, words in self.headline()) + f" (of {self.topics_compared} topic{plural})"
 
 
-HEADLINE_ORDER = (DIFFER, AGREE, SILENT, NOT_COMPARABLE)
+def _after_today(value: str) -> bool:
+    """Whether a (possibly partial) date begins after today: '2027' in 2026, '2026-12-08' on 7 Dec 2026."""
+    year, month, day = date_key(value)
+    return dt.date(year, month or 1, day or 1) > dt.date.today()
 
 
 def framework_status(record: Record, as_of: dt.date | None) -> tuple[str, bool]:
     """A short status line on `as_of` (or today), and whether the framework existed then."""
-    own = [e for e in record.status if e.party is None and (as_of is None or happened_by(e.date, as_of))]
+    # Without --as-of: every event but one dated after today, which has not happened whatever the record says.
+    own = [e for e in record.status if e.party is None and (happened_by(e.date, as_of) if as_of else not _after_today(e.date))]
     exists = any(e.event in _EXISTENCE for e in own)
     if not exists:
         if own:
@@ -225,8 +294,11 @@ def build_comparison(
     topics: list[str] | None = None,
     as_of: dt.date | None = None,
     differences_only: bool = False,
+    relations: list[str] | None = None,
 ) -> Comparison:
-    """Compare the records `ids` (already resolved) on `topics` (default: all), as of a date."""
+    """Compare the records `ids` (already resolved) on `topics` (default: all), as of a date.
+    With `differences_only`, keep the rows that differ (DIFFERENCES); with `relations`, those
+    in any of these relations (ids of vocabulary.RELATIONS); the counts cover every topic."""
     records = [dataset.records[i] for i in ids]
     vocabulary = [t for t in dataset.topics if topics is None or t.id in topics]
     columns = []
@@ -244,23 +316,35 @@ def build_comparison(
                 exists=exists,
                 last_verified=record.last_verified,
                 as_of=as_of.isoformat() if as_of else None,
+                text_held=record.text_held.extent.value if record.text_held else "not stated",
+                text_held_detail=text_held_detail(record),
             )
         )
     rows = []
     for topic in vocabulary:
         cells = tuple(_cell(dataset, record, topic.id, column) for record, column in zip(records, columns, strict=True))
         rows.append(Row(topic=topic.id, label=topic.label, question=topic.question, cells=cells))
-    relations = [row.relation for row in rows]
-    counts = tuple((relation, relations.count(relation)) for relation in HEADLINE_ORDER)
-    shown = [row for row in rows if row.relation in (DIFFER, NOT_COMPARABLE)] if differences_only else rows
+    found = [row.relation for row in rows]
+    counts = tuple((relation, found.count(relation)) for relation in HEADLINE_ORDER)
+    kept = tuple(DIFFERENCES) if differences_only else ()
+    kept += tuple(r for r in HEADLINE_ORDER if relations and r in relations and r not in kept)
+    shown = tuple(r for r in HEADLINE_ORDER if r in kept) or None
     return Comparison(
         columns=tuple(columns),
-        rows=tuple(shown),
+        rows=tuple(row for row in rows if shown is None or row.relation in shown),
         as_of=as_of.isoformat() if as_of else None,
         topics_compared=len(rows),
         counts=counts,
-        differences_only=differences_only,
+        shown=shown,
     )
+
+
+def text_held_detail(record: Record) -> str:
+    """'held: ...; missing: ...' for a partial text, '' otherwise."""
+    held = record.text_held
+    if held is None or held.extent != Extent.partial:
+        return ""
+    return "; ".join(f"{label}: {value}" for label, value in (("held", held.held), ("missing", held.missing)) if value)
 
 
 def _cell(dataset: Dataset, record: Record, topic: str, column: Column) -> Cell:
@@ -304,6 +388,7 @@ def _cell(dataset: Dataset, record: Record, topic: str, column: Column) -> Cell:
         quotes=tuple(quotes),
         sources=tuple(cited),
         note=reading.note,
+        not_held=position.not_held if reading.current else None,  # an earlier reading names nothing missing
         since=reading.start,
         before=previous.stance if previous else None,
     )

@@ -27,10 +27,14 @@ def environment() -> Any:
         lstrip_blocks=True,
     )
     from ..schema.dates import format_date
-    from .comparison import stance_words
+    from .vocabulary import RELATION_BY_ID, RELATIONS, stance_css, stance_words
 
     env.filters["date"] = lambda value: format_date(value) if value else ""
     env.filters["stance"] = stance_words
+    # A relation id in the reader's words; `n` frameworks compared ("both silent" for two).
+    env.filters["relation"] = lambda relation, n=3: RELATION_BY_ID[relation].say(n)
+    env.globals["stance_css"] = Markup(stance_css())
+    env.globals["relations"] = RELATIONS
     env.filters["css_string"] = lambda text: Markup(css_string(str(text)))
     return env
 

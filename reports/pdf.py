@@ -37,12 +37,11 @@ from ..schema.models import Article, Record
 from ..schema.records import Dataset, UnknownTopic
 from .comparison import (
     AGREE,
-    DIFFER,
-    HEADLINE_ORDER,
+    ALL_SILENT,
+    DEGREE,
     NOT_COMPARABLE,
-    NOT_YET,
-    SILENT,
-    UNRECORDED,
+    ONE_SILENT,
+    OPPOSED,
     Cell,
     Column,
     Comparison,
@@ -56,6 +55,7 @@ from .html import environment
 from .listing import Listing
 from .timeline import timeline
 from .typeset import AttachedFile, PdfJob, RenderedPdf, typeset, typeset_in_parts
+from .vocabulary import STANCES
 
 # Beyond this many frameworks the matrix columns get too narrow to read on a landscape A4 page
 # (~45 mm each at 7.5 pt), so the matrix is split into groups of columns, each on its own page(s).
@@ -65,25 +65,14 @@ BASIS_COLUMNS = 3
 # A matrix of at most this many topics (and at most three frameworks) is short: it follows page 1 in
 # portrait rather than taking a landscape page of its own, which it would leave mostly empty.
 INLINE_MATRIX_ROWS = 6
-STANCE_MEANINGS = (
-    ("affirms", "yes"),
-    ("conditional", "yes, under stated conditions"),
-    ("denies", "no"),
-    ("disputed", "contested between readings or sources"),
-    ("silent", "the text does not address it"),
-    ("not known", "the basis is not held or could not be verified"),
-    (NOT_YET, "did not exist on the as-of date"),
-    (UNRECORDED, "the record takes no position on the topic yet"),
-)
 KEY_RULE = (
-    "Chosen from the topics on which the stances differ: first where one framework affirms and another denies, "
-    "then where two other substantive stances meet, then where a stance meets silence; within each, in the order of the topic list."
+    "Chosen from the topics where the frameworks differ: first where one grants or affirms and another denies (opposed), "
+    "then where they differ in degree, then where one side is silent; within each, in the order of the topic list."
 )
 GIST_MAX = 90  # characters of a one-line gist (the records' `gist:` field has the same limit)
 QUOTE_MAX = 100  # characters of a quote in the brief's annex; the full edition and the YAML hold all words
-# How far apart two stances are, for choosing the key differences: a yes against a no first.
-_OPPOSED = {"affirms", "denies"}
-_SUBSTANTIVE = {"affirms", "conditional", "denies", "disputed"}
+# The order in which page 1 picks key differences: opposed first, then in degree, then one side silent.
+_KEY_ORDER = (OPPOSED, DEGREE, ONE_SILENT)
 # The pack's order of kinds: treaties first, then other instruments States join or adopt together,
 # then national law and positions, then soft law and processes (within a kind: by earliest date).
 PACK_KIND_ORDER = (
@@ -401,36 +390,32 @@ def key_difference_limit(columns: int) -> int:
 
 
 def difference_rank(row: Row) -> int:
-    """0 when one framework affirms and another denies; 1 when two different substantive stances
-    (affirms, conditional, denies, disputed) meet otherwise; 2 when a substantive stance meets silence."""
-    stances = {c.stance for c in row.cells}
-    if _OPPOSED <= stances:
-        return 0
-    if len(stances & _SUBSTANTIVE) > 1:
-        return 1
-    return 2
+    """0 when opposed, 1 when the stances differ in degree, 2 when one side is silent (3 otherwise)."""
+    return _KEY_ORDER.index(row.relation) if row.relation in _KEY_ORDER else len(_KEY_ORDER)
 
 
 def key_differences(comparison: Comparison, limit: int | None = None) -> list[Row]:
-    """The rows page 1 calls key differences: the topics whose stances differ (relation DIFFER),
-    furthest apart first (`difference_rank`), then in the order of the topic vocabulary; at most
-    `limit` (default `key_difference_limit`)."""
+    """The rows page 1 calls key differences: opposed first, then differ in degree, then one side
+    silent (`difference_rank`), each in the order of the topic vocabulary; at most `limit`
+    (default `key_difference_limit`)."""
     limit = key_difference_limit(len(comparison.columns)) if limit is None else limit
     order = {row.topic: i for i, row in enumerate(comparison.rows)}
-    differing = [row for row in comparison.rows if row.relation == DIFFER]
+    differing = [row for row in comparison.rows if row.relation in _KEY_ORDER]
     return sorted(differing, key=lambda row: (difference_rank(row), order[row.topic]))[:limit]
 
 
 def headline(comparison: Comparison) -> list[tuple[int, str]]:
-    """The headline counts as (number, words): (9, 'differ'), (1, 'agree'), (3, 'both silent'),
-    (2, 'not comparable'), from Comparison.count."""
-    silent = "both silent" if len(comparison.columns) == 2 else "all silent"
-    words = {DIFFER: "differ", AGREE: "agree", SILENT: silent, NOT_COMPARABLE: "not comparable"}
-    return [(comparison.count(relation), words[relation]) for relation in HEADLINE_ORDER]
+    """The headline counts as (number, words), from Comparison.headline."""
+    return comparison.headline()
+
+
+def _names(who: list[str]) -> str:
+    return who[0] if len(who) == 1 else ", ".join(who[:-1]) + " and " + who[-1]
 
 
 def verdict(row: Row, names: Mapping[str, str]) -> str:
-    """'Same stance in both frameworks: silent.' or 'Stances differ — affirms: A; silent: B, C.'"""
+    """The row's relation in a sentence: 'Opposed — affirms: A; denies: B.', 'A affirms; B does
+    not address it.' (a silence is never worded as a departure)."""
     by_stance: dict[str, list[str]] = {}
     for cell in row.cells:
         by_stance.setdefault(stance_words(cell.stance), []).append(names[cell.framework])
@@ -440,10 +425,18 @@ def verdict(row: Row, names: Mapping[str, str]) -> str:
     both = "both" if len(row.cells) == 2 else f"all {len(row.cells)}"
     if row.relation == AGREE:
         return f"Same stance in {both} frameworks: {parts.partition(':')[0]}."
-    if row.relation == SILENT:
+    if row.relation == ALL_SILENT:
         return f"Silent in {both} frameworks: no agreement can be read from silence."
-    if row.relation == DIFFER:
-        return "Stances differ — " + parts + "."
+    if row.relation == OPPOSED:
+        return "Opposed — " + parts + "."
+    if row.relation == DEGREE:
+        return "Differ in degree — " + parts + "."
+    if row.relation == ONE_SILENT:
+        silent = by_stance.pop("silent")
+        spoken = "; ".join(f"{_names(who)} {stance}" for stance, who in by_stance.items() if stance != "silent")
+        verb = "does" if len(silent) == 1 else "do"
+        return f"{spoken}; {_names(silent)} {verb} not address it (silence is not a departure)."
+    assert row.relation == NOT_COMPARABLE
     return "Not comparable — " + parts + "."
 
 
@@ -472,7 +465,7 @@ def render_html(brief: Brief) -> str:
         basis_groups=column_groups(brief.comparison.columns, BASIS_COLUMNS),
         verdict=lambda row: verdict(row, names),
         timeline_entries=timeline_entries(brief.timeline),
-        stance_meanings=STANCE_MEANINGS,
+        stance_meanings=[(s.stance, s.meaning) for s in STANCES],
         key_differences=key_differences(brief.comparison),
         headline=headline(brief.comparison),
         gist=gist_of,

@@ -66,7 +66,7 @@ def _text(report: RecordReport, width: int) -> str:
         ("Parties", participation_line(r) or ""),
         ("Aliases", ", ".join(r.aliases)),
         ("Identifiers", "; ".join(r.identifiers)),
-        ("Text", f"seeds/texts/{r.text}.txt" if r.text else "none (positions rest on statements and reports)"),
+        ("Text held", column.coverage.removeprefix("text held: ")),
         ("Last verified", f"{r.last_verified} against {', '.join(r.verified_against)}"),
     ]
     out += [wrap(f"{label}: {value}", width) for label, value in facts if value]
@@ -76,8 +76,12 @@ def _text(report: RecordReport, width: int) -> str:
         out.append(_hang(f"{format_date(event.date):>12}  {event_words(event.event)}{party}: {event.description}", width, 14))
     out += ["", "POSITIONS"]
     for label, cell in report.positions():
-        out.append(f"{label}: {stance_words(cell.stance).upper()}" + (f" ({cell.dated})" if cell.dated else ""))
+        dated = f" ({cell.dated})" if cell.dated else ""
+        rests = f" (rests on: {cell.support})" if cell.positioned else ""
+        out.append(f"{label}: {stance_words(cell.stance).upper()}{dated}{rests}")
         out.append(_hang("  " + cell.summary, width, 2))
+        if cell.why_not_known:
+            out.append(_hang(f"  {cell.why_not_known}", width, 4))
         if earlier := report.earlier(cell.topic):
             out.append(_hang("  Earlier readings: " + earlier, width, 4))
         for quote in cell.quotes:
@@ -126,6 +130,7 @@ def _markdown(report: RecordReport) -> str:
         *([f"- **Parties:** {e(line)}"] if (line := participation_line(r)) else []),
         f"- **Aliases:** {e(', '.join(r.aliases)) or '—'}",
         f"- **Identifiers:** {e('; '.join(r.identifiers)) or '—'}",
+        f"- **Text held:** {e(column.coverage.removeprefix('text held: '))}",
         f"- **Last verified:** {r.last_verified} against {e(', '.join(r.verified_against))}",
         "",
         e(r.summary),
@@ -139,7 +144,11 @@ def _markdown(report: RecordReport) -> str:
     out += ["", "## Positions", ""]
     for label, cell in report.positions():
         dated = f" *({cell.dated})*" if cell.dated else ""
-        out += [f"### {e(label)}: **{stance_words(cell.stance)}**{dated}", "", e(cell.summary), ""]
+        out += [f"### {e(label)}: **{stance_words(cell.stance)}**{dated}", ""]
+        out += [f"*Rests on: {cell.support}*", ""] if cell.positioned else []
+        out += [e(cell.summary), ""]
+        if cell.why_not_known:
+            out += [f"*{e(cell.why_not_known)}*", ""]
         if earlier := report.earlier(cell.topic):
             out += [f"*Earlier readings:* {e(earlier)}", ""]
         for quote in cell.quotes:

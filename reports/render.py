@@ -9,10 +9,27 @@ from typing import Any
 
 from .comparison import HEADLINE_ORDER, Cell, Column, Comparison, Quote, Row, SourceRef, stance_words
 from .listing import csv_text
-from .style import RELATION_MARKS, colour_stance, escape_markdown, wrap
+from .style import colour_stance, escape_markdown, relation_mark, wrap
+from .vocabulary import RELATION_BY_ID
 
-JSON_FORMAT = "frameworks.comparison/2"
-CSV_FIELDS = ("framework", "topic", "relation", "stance", "summary", "gist", "pinpoints", "quotes", "sources", "note")
+# /3: relations are opposed, differ-in-degree, one-side-silent, agree, all-silent, not-comparable
+# (/2 had differ, agree, silent, not comparable); counts keyed by those ids; "shown" replaces
+# "differences_only"; each cell says what it rests on ("support").
+JSON_FORMAT = "frameworks.comparison/3"
+CSV_FIELDS = (
+    "framework",
+    "topic",
+    "relation",
+    "stance",
+    "summary",
+    "gist",
+    "pinpoints",
+    "quotes",
+    "sources",
+    "note",
+    "not_held",
+    "support",
+)
 # Below this many characters per framework column the side-by-side table is unreadable, so the
 # terminal renderer stacks the frameworks under each topic instead.
 MIN_COLUMN = 18
@@ -43,13 +60,16 @@ def subtitle(comparison: Comparison) -> str:
     """'as of 2020-01-01 · agree on 6 of 15 topics · showing only the 9 that differ'."""
     parts = [f"as of {comparison.as_of}"] if comparison.as_of else []
     parts.append(comparison.agreement())
-    if comparison.differences_only:
-        parts.append(f"showing the {len(comparison.rows)} that differ or are not comparable")
+    if comparison.shown is not None:
+        kinds = " or ".join(RELATION_BY_ID[r].say(len(comparison.columns)) for r in comparison.shown)
+        parts.append(f"showing the {len(comparison.rows)} {kinds}")
     return " · ".join(parts)
 
 
 def _cell_text(cell: Cell, width: int, colour: bool, quotes: bool) -> str:
     lines = [colour_stance(cell.stance, colour) + (f" · {cell.dated}" if cell.dated else ""), wrap(cell.summary, width)]
+    if cell.why_not_known:
+        lines.append(wrap(cell.why_not_known, width))
     if cell.pinpoints:
         lines.append(wrap("[" + cell.cited + "]", width))
     if quotes:
@@ -82,8 +102,8 @@ def comparison_to_table(comparison: Comparison, *, width: int = 100, colour: boo
 
 
 def _mark(row: Row) -> str:
-    """The row's relation as a word under its topic ('DIFFER' stands out in capitals)."""
-    return RELATION_MARKS[row.relation] if len(row.cells) > 1 else ""
+    """The row's relation as a word under its topic (the differences stand out in capitals)."""
+    return relation_mark(row.relation, len(row.cells)) if len(row.cells) > 1 else ""
 
 
 def _stacked(comparison: Comparison, width: int, colour: bool, quotes: bool) -> str:
@@ -121,6 +141,8 @@ def comparison_to_markdown(comparison: Comparison, *, quotes: bool = False) -> s
         for cell in row.cells:
             dated = f" · *{cell.dated}*" if cell.dated else ""
             text = f"**{stance_words(cell.stance)}**{dated}<br>{escape_markdown(cell.summary)}"
+            if cell.why_not_known:
+                text += f"<br>*{escape_markdown(cell.why_not_known)}*"
             if cell.pinpoints:
                 text += f"<br>*{escape_markdown(cell.cited)}*"
             cells.append(text)
@@ -142,8 +164,9 @@ def comparison_to_markdown(comparison: Comparison, *, quotes: bool = False) -> s
 
 
 def comparison_to_csv(comparison: Comparison) -> str:
-    """One row per (framework, topic): stance, summary, pinpoints, quotes, sources, note (cells
-    that begin like a spreadsheet formula neutralised: listing.csv_text)."""
+    """One row per (framework, topic): stance, summary, pinpoints, quotes, sources, note, what a
+    not-known cell lacks and what the cell rests on (cells that begin like a spreadsheet formula
+    neutralised: listing.csv_text)."""
     rows = (
         (
             cell.framework,
@@ -156,6 +179,8 @@ def comparison_to_csv(comparison: Comparison) -> str:
             "\n".join(f"{q.label}: {q.text}" for q in cell.quotes),
             "; ".join(s.id for s in cell.sources),
             cell.note or "",
+            cell.not_held or "",
+            cell.support,
         )
         for row in comparison.rows
         for cell in row.cells
@@ -170,8 +195,8 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "as_of": comparison.as_of,
         "summary": {
             "topics_compared": comparison.topics_compared,
-            "counts": {relation.replace(" ", "_"): comparison.count(relation) for relation in HEADLINE_ORDER},
-            "differences_only": comparison.differences_only,
+            "counts": {relation: comparison.count(relation) for relation in HEADLINE_ORDER},
+            "shown": list(comparison.shown) if comparison.shown is not None else None,
             "text": comparison.agreement(),
         },
         "frameworks": [asdict(c) for c in comparison.columns],
@@ -191,6 +216,8 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
                         "quotes": [asdict(q) for q in cell.quotes],
                         "sources": [asdict(s) for s in cell.sources],
                         "note": cell.note,
+                        "not_held": cell.not_held,
+                        "support": cell.support,
                         "rests_on_secondary": cell.rests_on_secondary,
                         "since": cell.since,
                         "before": cell.before,
@@ -222,6 +249,7 @@ def comparison_from_dict(data: dict[str, Any]) -> Comparison:
                     quotes=tuple(Quote(**q) for q in cell["quotes"]),
                     sources=tuple(SourceRef(**s) for s in cell["sources"]),
                     note=cell["note"],
+                    not_held=cell.get("not_held"),
                     since=cell.get("since"),
                     before=cell.get("before"),
                 )
@@ -236,6 +264,6 @@ def comparison_from_dict(data: dict[str, Any]) -> Comparison:
         rows=rows,
         as_of=data["as_of"],
         topics_compared=summary["topics_compared"],
-        counts=tuple((relation, summary["counts"][relation.replace(" ", "_")]) for relation in HEADLINE_ORDER),
-        differences_only=summary["differences_only"],
+        counts=tuple((relation, summary["counts"][relation]) for relation in HEADLINE_ORDER),
+        shown=tuple(summary["shown"]) if summary["shown"] is not None else None,
     )

@@ -41,7 +41,7 @@ from ..schema.models import JOINED_KINDS, SUBSTANTIVE_STANCES, Kind, Record, Sta
 from ..schema.readings import readings
 from ..schema.records import Dataset, UnknownFramework
 from .citation import cite_this
-from .comparison import HEADLINE_ORDER, NOT_YET, UNRECORDED, Cell, Comparison, build_comparison, event_words, stance_words
+from .comparison import HEADLINE_ORDER, NOT_YET, Cell, Comparison, build_comparison, event_words, stance_words
 from .diff import Changes, changes_in_history
 from .edition import DATA_LICENCE, DATA_LICENCE_URL
 from .files import real_target, write_folder_atomically
@@ -49,6 +49,7 @@ from .html import TEMPLATES, environment
 from .listing import Listing
 from .render import heading, subtitle
 from .timeline import signatories, timeline
+from .vocabulary import RELATIONS, STANCES, stance_css
 
 # A file at the top of every built site: only a folder holding it is ever replaced by a new build.
 MARKER = ".frameworks-site"
@@ -68,21 +69,9 @@ FEATURED_PAIRS = (
     ("artemis-accords", "ilrs"),
     ("lux-2017", "japan-2021"),
 )
-STANCE_MEANINGS = (
-    ("affirms", "yes"),
-    ("conditional", "yes, under stated conditions"),
-    ("denies", "no"),
-    ("disputed", "contested between readings or sources"),
-    ("silent", "the text was read and does not address it"),
-    ("not-known", "the basis is not held or could not be verified"),
-    (UNRECORDED, "the record takes no position on the topic yet"),
-)
-RELATION_MEANINGS = (
-    ("differ", "two frameworks take different stances (silent counts as a stance)"),
-    ("agree", "every framework takes the same substantive stance: affirms, conditional, denies or disputed"),
-    ("silent", "every framework is silent: no agreement can be read from silence"),
-    ("not comparable", "a position is not known or not recorded, so nothing can be said"),
-)
+# What each stance and each relation means, from the one vocabulary (reports/vocabulary.py).
+STANCE_MEANINGS = tuple((s.stance, s.meaning) for s in STANCES if s.stance != NOT_YET)
+RELATION_MEANINGS = tuple((r.id, r.meaning) for r in RELATIONS)
 _KIND_ORDER = {kind.value: index for index, kind in enumerate(Kind)}
 
 
@@ -158,17 +147,35 @@ def has_list(record: Record, listing: Listing) -> bool:
     return record.kind in JOINED_KINDS or record.participation is not None or bool(listing.rows)
 
 
+RUBRIC = Path(__file__).resolve().parent.parent / "docs" / "rubric.md"
+
+
+def rubric_html() -> Markup:
+    """docs/rubric.md, the stance rubric, as HTML for the method page (its headings one level down).
+    Markdown's own HTML is off: the file is text, like a record."""
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(RUBRIC.read_text(encoding="utf-8"))
+    for level in (3, 2, 1):
+        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
+    return Markup(html)
+
+
 def compare_data(dataset: Dataset, overview: Comparison) -> dict[str, Any]:
     """What compare.js needs: the topics, the frameworks, and each framework's cell per topic
     (stance, gist, pinpoints), straight from the overview Comparison."""
     return {
         "format": COMPARE_FORMAT,
         "as_of": as_of(dataset),
-        # The stances Row.relation compares (the substantive ones and silent); the browser test
-        # checks that compare.js counts exactly as the tool does.
+        # What comparison.relation_of reads: the stances it compares (the substantive ones and
+        # silent), those that grant, and denial; the browser test checks that compare.js counts
+        # exactly as the tool does. The relations' words come from reports/vocabulary.py.
         "comparable": sorted({s.value for s in SUBSTANTIVE_STANCES} | {Stance.silent.value}),
+        "grants": [Stance.affirms.value, Stance.conditional.value],
+        "denies": Stance.denies.value,
         "silent": Stance.silent.value,
         "order": list(HEADLINE_ORDER),
+        "relations": {r.id: {"words": r.words, "words_two": r.words_two or r.words, "difference": r.difference} for r in RELATIONS},
         "words": {stance: stance_words(stance) for stance in sorted({c.stance for r in overview.rows for c in r.cells})},
         "topics": [{"id": row.topic, "label": row.label} for row in overview.rows],
         "frameworks": [
@@ -302,12 +309,14 @@ def site_files(dataset: Dataset, day: dt.date | None = None, changes: Changes | 
         relation_meanings=RELATION_MEANINGS,
         not_yet=NOT_YET,
         text_statuses=text_statuses(dataset, ids),
+        rubric=rubric_html(),
     )
     yield page("404.html", "404.html.j2")
     data = json.dumps(compare_data(dataset, overview), ensure_ascii=False, separators=(",", ":"))
     yield COMPARE_DATA, (data + "\n").encode("utf-8")
     for name in ASSETS:
         yield f"assets/{name}", (TEMPLATES / "site" / name).read_bytes()
+    yield "assets/stances.css", (stance_css() + "\n").encode("utf-8")
     yield MARKER, MARKER_TEXT.encode("utf-8")
 
 

@@ -1,30 +1,20 @@
-"""Shared presentation helpers: stance colours, text wrapping to a width, markdown escaping."""
+"""Shared presentation helpers: relation marks, text wrapping to a width, markdown escaping."""
 
 from __future__ import annotations
 
 import textwrap
 
-_COLOURS = {
-    "affirms": "32",  # green
-    "conditional": "33",  # yellow
-    "denies": "31",  # red
-    "disputed": "35",  # magenta
-    "silent": "2",  # dim
-    "not-known": "2",
-    "not yet": "2",
-    "not recorded": "2",
-}
-# Row markers: how the frameworks of one topic relate (reports.comparison.Row.relation).
-RELATION_MARKS = {"differ": "DIFFER", "agree": "agree", "silent": "silent", "not comparable": "not comparable"}
+from .vocabulary import RELATION_BY_ID, colour_stance
+
+__all__ = ["colour_stance", "relation_mark", "wrap", "wrap_cells", "escape_markdown"]
 
 
-def colour_stance(stance: str, enabled: bool) -> str:
-    """The stance word, coloured with ANSI codes when `enabled` (a TTY without NO_COLOR)."""
-    from .comparison import stance_words
-
-    code = _COLOURS.get(stance)
-    word = stance_words(stance)
-    return f"\x1b[{code}m{word}\x1b[0m" if enabled and code else word
+def relation_mark(relation: str, frameworks: int) -> str:
+    """A row's relation as a word under its topic: the differences in capitals ('OPPOSED', 'ONE SIDE
+    SILENT'), the others as they are ('agree', 'both silent')."""
+    entry = RELATION_BY_ID[relation]
+    words = entry.say(frameworks)
+    return words.upper() if entry.difference else words
 
 
 def wrap(text: str, width: int) -> str:

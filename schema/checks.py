@@ -2,8 +2,11 @@
 
 Every id a record cites must exist (topics, provisions, sources, press excerpts); every quote must
 stand word for word in the text it cites; status events must be in date order; last_verified is
-not in the future. Under --strict, warnings (stale verification, a topic with no position, a
-position citing nothing, a file without the editor modeline) count as errors. Names (no id or
+not in the future. Warnings are the checks a record in progress may fail for a while (stale
+verification, a topic with no position, a position citing nothing, a missing editor modeline, the
+mechanical parts of the stance rubric in docs/rubric.md, sources a legal reader would not cite,
+events dated after today, how much of the text is held): `frameworks validate` counts them as
+errors unless run with --draft; data commands load a record that has only warnings. Names (no id or
 alias used twice, a file named after its id) need every file at once: see schema.names.
 
 The checks read the parsed YAML of every record file, valid or not, and skip any value of the
@@ -22,7 +25,7 @@ from typing import Any
 
 from .dates import JOINING, LEAVING, SIGNING, date_key, last_day, participants
 from .language import text_problems
-from .models import JOINED_KINDS, Article, QuoteBasis, Topic, _check_date
+from .models import JOINED_KINDS, OFFICIAL_SOURCES, Article, QuoteBasis, SourceKind, Topic, _check_date
 from .names import check_names, names_of
 from .problems import Problem, display_path, field_path
 from .recordfile import Dataset, load_record
@@ -32,6 +35,19 @@ from .yamlfile import MODELINE_PREFIX, YamlDocument, is_placeholder
 STALE_AFTER_DAYS = 365
 # Sources that report what was said or done: a reading cannot rest on one dated after it took effect.
 STATEMENT_KINDS = frozenset({"press", "official-statement"})
+# A publisher a legal reader cannot cite: name it or drop the source.
+_UNNAMED = re.compile(r"\b(unnamed|unknown|anonymous|unidentified)\b", re.IGNORECASE)
+# How a gist or summary opens when it says the opposite of a stance (the rubric: a gist never
+# contradicts its stance). Openings that deny or stay silent do not fit a stance that says yes.
+_SAYS_NOTHING = ("not known", "silent", "says nothing", "does not address")
+_SAYS_NO = ("no ", "not ", "does not", "neither", "nothing")
+_OPENINGS_AGAINST = {
+    "affirms": _SAYS_NOTHING + _SAYS_NO,
+    "conditional": _SAYS_NOTHING + _SAYS_NO,
+    "denies": _SAYS_NOTHING,
+    "disputed": _SAYS_NOTHING,
+    "silent": ("not known", "affirms", "denies"),
+}
 # " ... " (or "…", "[...]") inside a quote marks words left out, as in schema.texts.
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 
@@ -157,6 +173,8 @@ def _check_record(context: Context, view: _View) -> Iterator[Problem]:
     elif record_text is not None and context.text_fault(record_text):
         yield at(("text",), _fault_message(record_text))
 
+    yield from _check_text_held(context, view, record_text)
+
     previous: tuple[int, int, int] | None = None
     for index, event in view.items("status"):
         for j, source in view.texts(event, "sources"):
@@ -166,17 +184,32 @@ def _check_record(context: Context, view: _View) -> Iterator[Problem]:
         if date is None:
             continue
         key = date_key(date)
+        if key > date_key(context.today.isoformat()):
+            message = f"{date} is after today ({context.today.isoformat()}): an event is recorded once it has happened"
+            yield at(("status", index, "date"), message, "warning")
         if previous is not None and key < previous:
             yield at(("status", index, "date"), f"status events must be in date order: {date} comes after a later event")
         previous = key
 
     yield from _check_quotes(context, view, record_text)
-    yield from _check_positions(context, view, provisions, sources)
+    official_sources = {
+        sid for _, s in view.items("sources") if (sid := view.text(s, "id")) and view.text(s, "kind") in {k.value for k in OFFICIAL_SOURCES}
+    }
+    official_provisions = {
+        pid for _, p in view.items("provisions") if (pid := view.text(p, "id")) and p.get("quote_basis", "official") == "official"
+    }
+    yield from _check_positions(context, view, provisions, sources, official_provisions, official_sources)
     yield from _check_participation(view, sources)
     for loc, message, severity in text_problems(data):
         yield at(loc, message, severity)
 
+    kinds = {sid: view.text(source, "kind") for _, source in view.items("sources") if (sid := view.text(source, "id"))}
     for index, source in view.items("sources"):
+        publisher = view.text(source, "publisher")
+        if publisher is not None and _UNNAMED.search(publisher):
+            yield at(
+                ("sources", index, "publisher"), "a source a reader can cite names its publisher: name it or drop the source", "warning"
+            )
         article = view.text(source, "article")
         if article is not None and article not in context.articles:
             hint = _hint(article, context.articles)
@@ -194,10 +227,19 @@ def _check_record(context: Context, view: _View) -> Iterator[Problem]:
     for index, source in view.texts(data, "verified_against"):
         if source not in sources:
             yield at(("verified_against", index), f"unknown source '{source}'{_hint(source, sources)}")
+        elif kinds.get(source) == SourceKind.reference_work.value:
+            message = f"'{source}' is a reference work or mirror, which never verifies a record: verify against an official source"
+            yield at(("verified_against", index), message, "warning")
 
     verified = data.get("last_verified")
     if isinstance(verified, dt.date) or (isinstance(verified, str) and _date(verified) and len(verified) == 10):
         day = verified if isinstance(verified, dt.date) else dt.date.fromisoformat(verified)
+        for _, source in view.items("sources"):
+            retrieved = _date(source.get("retrieved"))
+            if retrieved is not None and len(retrieved) == 10 and dt.date.fromisoformat(retrieved) > day:
+                sid = view.text(source, "id")
+                message = f"last_verified {day.isoformat()} is earlier than source '{sid}' was retrieved ({retrieved})"
+                yield at(("last_verified",), message, "warning")
         if day > context.today:
             yield at(("last_verified",), f"{day.isoformat()} is in the future (today is {context.today.isoformat()})")
         elif (context.today - day).days > STALE_AFTER_DAYS:
@@ -286,7 +328,9 @@ def _locate_word(document: YamlDocument, loc: Loc, word: str) -> tuple[int, int]
     return line, col
 
 
-def _check_positions(context: Context, view: _View, provisions: set[str], sources: set[str]) -> Iterator[Problem]:
+def _check_positions(
+    context: Context, view: _View, provisions: set[str], sources: set[str], official_provisions: set[str], official_sources: set[str]
+) -> Iterator[Problem]:
     answered: set[str] = set()
     for index, position in view.items("positions"):
         topic = view.text(position, "topic")
@@ -302,6 +346,7 @@ def _check_positions(context: Context, view: _View, provisions: set[str], source
             if isinstance(reading, dict):
                 yield from _check_citations(context, view, ("positions", index, "earlier", j), reading, provisions, sources)
         yield from _check_readings(context, view, index, position)
+        yield from _check_stance(view, index, position, (provisions, sources), official_provisions, official_sources)
     if "positions" in view.data:
         for topic_id in context.topic_order:
             if topic_id not in answered:
@@ -390,6 +435,57 @@ def _check_readings(context: Context, view: _View, index: int, position: dict[st
         if start not in events and start not in {said for _, _, said in cited}:
             message = f"{start} is not the date of a status event of this record or of a source or excerpt this reading cites"
             yield view.at(start_loc, message)
+def _check_stance(
+    view: _View,
+    index: int,
+    position: dict[str, Any],
+    known: tuple[set[str], set[str]],
+    official_provisions: set[str],
+    official_sources: set[str],
+) -> Iterator[Problem]:
+    """The mechanical parts of the stance rubric (docs/rubric.md): a gist or summary that does not
+    contradict the stance; 'denies' on the framework's own words; 'disputed' on two cited readings;
+    'not known' naming what is not held."""
+    stance = view.text(position, "stance")
+    if stance is None:
+        return
+    for key in ("gist", "summary"):
+        words = (view.text(position, key) or "").strip().lower()
+        against = next((o for o in _OPENINGS_AGAINST.get(stance, ()) if words.startswith(o)), None)
+        if against is not None:
+            opening = words[: len(against)].strip()
+            message = f"the {key} opens with '{opening}', which contradicts the stance '{stance}': reword it or change the stance"
+            yield view.at(("positions", index, key), message, "warning")
+    provisions = [p for _, p in view.texts(position, "provisions")]
+    sources = [s for _, s in view.texts(position, "sources")]
+    excerpts = [e for _, e in view.texts(position, "excerpts")]
+    # An unknown id is reported where it is cited; judge the basis only of a position whose citations all exist.
+    resolved = set(provisions) <= known[0] and set(sources) <= known[1]
+    if stance == "denies" and resolved and not (set(provisions) & official_provisions or set(sources) & official_sources):
+        message = "'denies' needs the framework's own words (express rejection): cite a provision of its text or an official statement"
+        yield view.at(("positions", index, "stance"), message, "warning")
+    if stance == "disputed" and len(provisions) + len(sources) + len(excerpts) < 2:
+        yield view.at(("positions", index, "stance"), "'disputed' needs at least two cited readings", "warning")
+    if stance == "not-known" and view.text(position, "not_held") is None:
+        message = "say which passage or statement, not held, would decide it: add not_held (e.g. 'Sec. 10(4)')"
+        yield view.at(("positions", index), message, "warning")
+
+
+def _check_text_held(context: Context, view: _View, record_text: str | None) -> Iterator[Problem]:
+    """The record says how much of its text is held, and a text whose header says PARTIAL is not held complete."""
+    held = view.data.get("text_held")
+    if held is None:
+        yield view.at((), "say how much of the text is held: add text_held (extent: complete, partial or none)", "warning")
+        return
+    if not isinstance(held, dict):
+        return
+    extent = held.get("extent")
+    if extent == "partial" and (view.text(held, "held") is None or view.text(held, "missing") is None):
+        yield view.at(("text_held",), "a partial text names the parts held and the parts missing (held, missing)", "warning")
+    text = context.text(record_text) if record_text else None
+    status = text.header.get("status", "") if text is not None else ""
+    if extent == "complete" and status.upper().startswith("PARTIAL"):
+        yield view.at(("text_held", "extent"), f"seeds/texts/{record_text}.txt is PARTIAL: the extent is partial", "warning")
 
 
 def _check_participation(view: _View, sources: set[str]) -> Iterator[Problem]:

@@ -146,14 +146,39 @@ class Counted(StrEnum):
 
 
 class SourceKind(StrEnum):
-    """What a source is, so readers can weigh it."""
+    """What a source is, so readers can weigh it. The first three are official: the instrument's own
+    text, an official record of it (treaty collection, gazette), a government's or agency's statement."""
 
     official_text = "official-text"
     official_record = "official-record"
     official_statement = "official-statement"
+    intergovernmental = "intergovernmental"  # a document of an intergovernmental body other than the text
+    parliament_court = "parliament-court"  # a parliamentary record or report, a court's decision
     press = "press"
-    scholarly = "scholarly"
-    reference = "reference"
+    academic = "academic"
+    law_firm = "law-firm"
+    reference_work = "reference-work"  # encyclopedias, legal databases, mirrors and transcriptions: never verify a record
+
+
+OFFICIAL_SOURCES = frozenset({SourceKind.official_text, SourceKind.official_record, SourceKind.official_statement})
+
+
+class Extent(StrEnum):
+    """How much of a record's text (or, for a State's position, of its statements) is held."""
+
+    complete = "complete"
+    partial = "partial"  # `held` and `missing` name the parts
+    none = "none"  # no text is held: positions rest on descriptions or statements
+
+
+class Support(StrEnum):
+    """What a position rests on, strongest first (derived from what it cites; see schema.support)."""
+
+    official_text = "official text"
+    official_statement = "official statement"
+    secondary_reproduction = "secondary reproduction"
+    press_report = "press report"
+    nothing = "nothing cited"
 
 
 class QuoteBasis(StrEnum):
@@ -217,6 +242,9 @@ class Position(Strict):
 
     topic: Id
     stance: Stance
+    not_held: Line | None = Field(
+        None, description="for a not-known stance: the passage or statement, not held, that would decide it ('Sec. 10(4)')"
+    )
     summary: Text
     gist: Gist | None = Field(None, description=f"the position in a line of at most {GIST_MAX} characters, for matrices and overviews")
     provisions: list[Pinpoint] = Field(default_factory=list)
@@ -244,6 +272,15 @@ class Source(Strict):
     url: Url | None = None
     retrieved: FullDate | None = None
     article: Id | None = Field(None, description="id of the press report in seeds/articles.yaml, if it is one")
+    note: Text | None = None
+
+
+class TextHeld(Strict):
+    """How much of the record's text is held: complete, or partial with the parts held and missing."""
+
+    extent: Extent
+    held: Text | None = Field(None, description="the parts held, e.g. 'Preamble (part), Sections 1, 8-9, 10(1)-(2) (part), 11 (part)'")
+    missing: Text | None = Field(None, description="the parts not held, e.g. 'Sections 3-7, 10(3)-(4), 12-13'")
     note: Text | None = None
 
 
@@ -282,6 +319,7 @@ class Record(Strict):
     legal_force: LegalForce
     identifiers: list[Line] = Field(default_factory=list)
     text: Id | None = Field(None, description="id of the official text under seeds/texts/ that provisions quote")
+    text_held: TextHeld | None = Field(None, description="how much of the text (or of a State's statements) is held")
     summary: Text
     status: list[StatusEvent] = Field(min_length=1)
     provisions: list[Provision] = Field(default_factory=list)

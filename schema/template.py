@@ -13,7 +13,7 @@ import os
 import re
 from pathlib import Path
 
-from .models import ID_PATTERN, JOINED_KINDS, Kind, LegalForce, Stance, Topic
+from .models import ID_PATTERN, JOINED_KINDS, Kind, LegalForce, SourceKind, Stance, Topic
 from .problems import display_path
 from .record_schema import SCHEMA_FILE
 from .recordfile import load_topics, other_names
@@ -84,6 +84,10 @@ def render_template(record_id: str, kind: Kind, topics: list[Topic], schema_ref:
             f"text: {_todo('id of the official text in seeds/texts/ (file name without .txt)')}",
         ]
     lines += [
+        "# How much of the text (for a State's position: of its statements) you hold: complete, partial or none.",
+        "# If partial, add `held:` and `missing:`, naming the parts (e.g. 'Arts. 1-2' / 'Arts. 3 onwards').",
+        "text_held:",
+        f"  extent: {_todo('complete, partial or none')}",
         f"summary: {_todo('two or three sentences: what it is, who is bound, what it does for space resources')}",
         "",
         "# Dated events, oldest first; each cites a source below. A date is YYYY-MM-DD, or '2019-03' / '2019'",
@@ -145,7 +149,7 @@ def render_template(record_id: str, kind: Kind, topics: list[Topic], schema_ref:
         f"  - id: {_todo('short id such as official-text')}",
         f"    title: {_todo('title of the document')}",
         f"    publisher: {_todo(source_hint)}",
-        f"    kind: {source_kind} # official-text, official-record, official-statement, press, scholarly or reference",
+        f"    kind: {source_kind} # {', '.join(k.value for k in SourceKind)}",
         f"    date: {_todo('YYYY-MM-DD of the document')}",
         f"    url: {_todo('https:// address of the document')}",
         f"    retrieved: {_todo('YYYY-MM-DD, the day you read it')}",

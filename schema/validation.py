@@ -71,16 +71,17 @@ class Validation:
 
     @property
     def ok(self) -> bool:
-        """Whether the run found no error (warnings that --strict did not promote are kept out)."""
+        """Whether the run found no error (a --draft run's warnings do not count)."""
         return not any(p.severity == "error" for p in self.problems)
 
 
-def validate(paths: list[Path] | None, root: Path | None = None, *, strict: bool = False, today: dt.date | None = None) -> Validation:
+def validate(paths: list[Path] | None, root: Path | None = None, *, strict: bool = True, today: dt.date | None = None) -> Validation:
     """Validate the record files/folders in `paths` (None: the records in use under `root`).
 
     Every problem of every file, structural and cross-record, sorted by file, line and column;
     with the records in use, every text under seeds/texts/ is checked against its SHA-256 too.
-    Without `strict`, warnings are dropped; with it, they become errors. Raises
+    With `strict` (the default: what CI and the pre-commit hook run), warnings become errors; without
+    it (`validate --draft`, for a record in progress), they are kept as warnings that do not fail. Raises
     recordfile.DataRootError if `root` has no frameworks/ folder.
     """
     base, files = locate_records(root, list(paths) if paths else None)
@@ -95,6 +96,4 @@ def validate(paths: list[Path] | None, root: Path | None = None, *, strict: bool
     problems.extend(context.text_problems(every=not paths))
     if strict:
         problems = [replace(p, severity="error") for p in problems]
-    else:
-        problems = [p for p in problems if p.severity == "error"]
     return Validation(files=len(files), problems=sorted(set(problems)))

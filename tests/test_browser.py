@@ -211,7 +211,7 @@ def test_without_javascript_the_compare_page_offers_the_static_pairs(page: Brows
         pairs = page.evaluate("Array.from(document.querySelectorAll('a[href*=\"--\"]')).map(a => a.getAttribute('href'))")
         assert pairs
         page.open(base_url + "compare/" + pairs[0])
-        assert page.evaluate("document.querySelector('.headline').textContent").startswith("differ on ")
+        assert page.evaluate("document.querySelector('.headline').textContent").startswith("opposed on ")
     finally:
         page.send("Emulation.setScriptExecutionDisabled", {"value": False})
 

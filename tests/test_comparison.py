@@ -14,7 +14,21 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from space_frameworks.reports.comparison import AGREE, DIFFER, NOT_COMPARABLE, NOT_YET, SILENT, Cell, Row, build_comparison, stance_words
+from space_frameworks.reports.comparison import (
+    AGREE,
+    ALL_SILENT,
+    DEGREE,
+    DIFFERENCES,
+    HEADLINE_ORDER,
+    NOT_COMPARABLE,
+    NOT_YET,
+    ONE_SILENT,
+    OPPOSED,
+    Cell,
+    Row,
+    build_comparison,
+    stance_words,
+)
 from space_frameworks.reports.render import comparison_from_dict, comparison_to_dict, render_comparison
 from space_frameworks.schema.records import load_dataset
 
@@ -138,13 +152,21 @@ def test_as_of_before_signature_shows_not_yet(real) -> None:
     assert after.columns[1].exists and NOT_YET not in {row.cells[1].stance for row in after.rows}
 
 
-def test_differences_keep_the_differing_and_not_comparable_topics_and_count_all(real) -> None:
+def test_differences_keep_the_three_kinds_of_difference_and_count_all(real) -> None:
     full = build_comparison(real, FIVE)
     differing = build_comparison(real, FIVE, differences_only=True)
-    assert {row.relation for row in differing.rows} <= {DIFFER, NOT_COMPARABLE}
-    assert len(differing.rows) == full.count(DIFFER) + full.count(NOT_COMPARABLE)
+    assert {row.relation for row in differing.rows} <= set(DIFFERENCES) == {OPPOSED, DEGREE, ONE_SILENT}
+    assert len(differing.rows) == sum(full.count(r) for r in DIFFERENCES)
     assert differing.agreement() == full.agreement()
     assert sum(n for _, n in full.counts) == full.topics_compared == 15
+
+
+@pytest.mark.parametrize("relation", HEADLINE_ORDER)
+def test_relation_picks_one_kind(real, relation: str) -> None:
+    full = build_comparison(real, FIVE)
+    picked = build_comparison(real, FIVE, relations=[relation])
+    assert [row.topic for row in picked.rows] == [row.topic for row in full.rows if row.relation == relation]
+    assert len(picked.rows) == full.count(relation)
 
 
 def _row(*stances: str) -> Row:
@@ -158,11 +180,17 @@ def _row(*stances: str) -> Row:
         (("affirms", "affirms"), AGREE),
         (("denies", "denies", "denies"), AGREE),
         (("disputed", "disputed"), AGREE),
-        (("silent", "silent"), SILENT),  # silence is not agreement
-        (("affirms", "silent"), DIFFER),
-        (("affirms", "denies"), DIFFER),
-        (("affirms", "conditional"), DIFFER),
-        (("affirms", "denies", "not-known"), DIFFER),  # two comparable cells already differ
+        (("silent", "silent"), ALL_SILENT),  # silence is not agreement
+        (("affirms", "silent"), ONE_SILENT),  # silence is not a departure
+        (("denies", "silent", "silent"), ONE_SILENT),
+        (("affirms", "affirms", "silent"), ONE_SILENT),
+        (("affirms", "denies"), OPPOSED),
+        (("conditional", "denies"), OPPOSED),  # a right granted under conditions against a denial
+        (("affirms", "denies", "silent"), OPPOSED),
+        (("affirms", "conditional"), DEGREE),
+        (("disputed", "denies"), DEGREE),
+        (("affirms", "conditional", "silent"), DEGREE),
+        (("affirms", "denies", "not-known"), OPPOSED),  # two comparable cells already differ
         (("affirms", "not-known"), NOT_COMPARABLE),
         (("silent", "not-known"), NOT_COMPARABLE),
         (("not-known", "not-known"), NOT_COMPARABLE),
@@ -178,14 +206,16 @@ def test_a_topic_agrees_only_on_one_substantive_stance(stances: tuple[str, ...],
 
 def test_as_of_before_a_framework_existed_nothing_is_comparable(real) -> None:
     comparison = build_comparison(real, ["ost", "artemis-accords"], as_of=dt.date(2019, 1, 1))
-    assert comparison.agreement() == "differ on 0 · agree on 0 · both silent on 0 · not comparable on 15 (of 15 topics)"
+    assert comparison.agreement() == (
+        "opposed on 0 · differ in degree on 0 · one side silent on 0 · agree on 0 · both silent on 0 · not comparable on 15 (of 15 topics)"
+    )
     assert comparison.topics_agreeing == 0
 
 
 def test_silent_pairs_are_not_counted_as_agreement(real) -> None:
     comparison = build_comparison(real, ["ost", "us-eo-2020"])
     silent = [row for row in comparison.rows if {c.stance for c in row.cells} == {"silent"}]
-    assert comparison.count(SILENT) == len(silent)
+    assert comparison.count(ALL_SILENT) == len(silent)
     assert comparison.topics_agreeing == sum(1 for row in comparison.rows if row.relation == AGREE)
     for row in silent:
         assert not row.agree
@@ -200,18 +230,19 @@ def test_not_known_reads_as_words_in_every_format(fixture_dataset_with_not_known
     assert '"stance": "not-known"' in render_comparison(comparison, "json")
     rows = list(csv.DictReader(io.StringIO(render_comparison(comparison, "csv"))))
     assert "not-known" in {r["stance"] for r in rows}
-    assert {r["relation"] for r in rows} <= {DIFFER, AGREE, SILENT, NOT_COMPARABLE}
+    assert {r["relation"] for r in rows} <= set(HEADLINE_ORDER)
 
 
 def test_differing_rows_are_marked_in_table_markdown_and_csv(fixture_comparison) -> None:
     differing = [row for row in fixture_comparison.rows if row.differ]
     assert differing, "the fixtures must differ somewhere"
+    marks = {"OPPOSED", "DIFFER IN DEGREE", "ONE SIDE SILENT"}
     table = render_comparison(fixture_comparison, "table", width=160)
-    assert table.count("DIFFER") == len(differing)
+    assert sum(table.count(mark) for mark in marks) == len(differing)
     markdown = render_comparison(fixture_comparison, "markdown")
-    assert markdown.count("<br>*DIFFER*") == len(differing)
+    assert sum(markdown.count(f"<br>*{mark}*") for mark in marks) == len(differing)
     rows = list(csv.DictReader(io.StringIO(render_comparison(fixture_comparison, "csv"))))
-    assert sum(r["relation"] == DIFFER for r in rows) == 2 * len(differing)
+    assert sum(r["relation"] in DIFFERENCES for r in rows) == 2 * len(differing)
 
 
 def test_topic_filter_restricts_rows_in_vocabulary_order(real) -> None:
@@ -258,4 +289,4 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("NO_COLOR")
     assert cli.use_colour(None) is False  # piped
     coloured = render_comparison(fixture_comparison, "table", width=120, colour=True)
-    assert "\x1b[32maffirms\x1b[0m" in coloured
+    assert "\x1b[1;34maffirms\x1b[0m" in coloured

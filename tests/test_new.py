@@ -45,6 +45,7 @@ FILLED = {
     "last_verified": "2026-06-01",
     "verified_against": "demo-official",
     "coverage": "not-recorded",
+    "extent": "complete",
     "counted": "parties",
     "known_total": 12,
     "as_of": "2025-01-01",
@@ -79,10 +80,11 @@ def test_a_fresh_template_fails_only_where_something_is_to_fill_in(root: Path, k
     assert text.startswith("# yaml-language-server: $schema=../schema/framework.schema.json\n")
     assert f"kind: {kind}\n" in text and "\n# " in text  # commented
 
-    check = cli("validate", "frameworks/lunar-code.yaml")
+    # --draft: what is still empty (a position citing nothing yet) is a warning, not one of the errors to fill in.
+    check = cli("validate", "--draft", "frameworks/lunar-code.yaml")
     assert check.exit_code == 1
-    lines = check.stdout.splitlines()
-    assert lines[-1] == f"1 file, {places} errors"
+    lines = [line for line in check.stdout.splitlines() if ": warning: " not in line]
+    assert lines[-1].startswith(f"1 file, {places} errors")
     assert all(": to fill in: " in line for line in lines[:-1]), "\n".join(line for line in lines if "to fill in" not in line)
     todo_lines = [number for number, line in enumerate(text.splitlines(), 1) if "TODO" in line and not line.lstrip().startswith("#")]
     assert sorted({int(line.split(":")[1]) for line in lines[:-1]}) == todo_lines

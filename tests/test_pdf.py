@@ -211,7 +211,9 @@ def test_brief_page_1_has_title_as_of_counts_and_key_differences(real_brief: Pat
         assert f"{number} {words}" in page1
     assert sum(n for n, _ in pdf.headline(comparison)) == comparison.topics_compared
     keys = pdf.key_differences(comparison)
-    assert 1 <= len(keys) <= 5 and all(row.relation == "differ" for row in keys)
+    assert 1 <= len(keys) <= 5 and all(row.differ for row in keys)
+    ranks = [pdf.difference_rank(row) for row in keys]
+    assert ranks == sorted(ranks)  # opposed first, then in degree, then one side silent
     for row in keys:
         assert bare(row.label) in bare(page1)
         for cell in row.cells:
@@ -543,7 +545,7 @@ def test_key_differences_put_affirms_against_denies_first(fixture_records: Path)
         row("d", "silent", "silent"),
         row("e", "denies", "affirms"),
     )
-    comparison = pdf.Comparison(columns=(None, None), rows=rows, as_of=None, topics_compared=5, counts=(), differences_only=False)  # type: ignore[arg-type]
+    comparison = pdf.Comparison(columns=(None, None), rows=rows, as_of=None, topics_compared=5, counts=())  # type: ignore[arg-type]
     assert [r.topic for r in pdf.key_differences(comparison)] == ["c", "e", "b", "a"]
     assert [r.topic for r in pdf.key_differences(comparison, limit=2)] == ["c", "e"]
     assert pdf.key_difference_limit(2) == 5 and pdf.key_difference_limit(5) == 3

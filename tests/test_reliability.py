@@ -403,7 +403,7 @@ def test_csv_cells_that_begin_like_a_formula_are_neutralised_and_json_and_sqlite
     summaries = {r["topic"]: r["summary"] for r in rows if r["framework"] == "beta"}
     assert summaries["non-appropriation"] == "'" + FORMULA
     assert summaries["international-forum"] == "'-2+3 more"
-    assert exported.stdout.splitlines()[0] == b"framework,topic,relation,stance,summary,gist,pinpoints,quotes,sources,note"
+    assert exported.stdout.splitlines()[0] == b"framework,topic,relation,stance,summary,gist,pinpoints,quotes,sources,note,not_held,support"
     assert all(line.startswith(b'"') for line in exported.stdout.splitlines()[1:] if line[:4] in (b'"bet', b'"alp'))
     listed = cli(tmp_path, "--root", str(root), "list", "--format", "csv")
     assert "'@SUM(1+1);=1+2" in [r["short_title"] for r in csv.DictReader(io.StringIO(listed.stdout.decode()))]

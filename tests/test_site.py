@@ -274,9 +274,32 @@ def _contrast(a: str, b: str) -> float:
 
 
 def test_every_stance_badge_meets_wcag_aa_contrast() -> None:
-    css = CSS.read_text(encoding="utf-8")
+    from space_frameworks.reports.vocabulary import STANCES, stance_css
+
+    css = CSS.read_text(encoding="utf-8") + stance_css()
     rules = re.findall(r"\.(s-[a-z-]+|r-[a-z-]+)[^{]*\{\s*color:\s*(#[0-9a-f]{6});\s*background:\s*(#[0-9a-f]{6}|var\(--navy\))", css)
-    assert len(rules) >= 8
+    assert len(rules) >= len(STANCES) + 3
     for name, colour, background in rules:
         background = "#1d3557" if background == "var(--navy)" else background
         assert _contrast(colour, background) >= 4.5, name
+
+
+def test_stance_colours_stay_apart_in_greyscale_and_are_not_red_or_green() -> None:
+    """Each stance's fill differs from every other's in lightness, or in its outline, so a greyscale
+    print or a colour-blind reader still tells them apart; no fill is a red or a green (good/bad)."""
+    import colorsys
+
+    from space_frameworks.reports.vocabulary import STANCES
+
+    shown = [s for s in STANCES if s.stance in ("affirms", "conditional", "denies", "disputed", "silent", "not-known")]
+    for i, a in enumerate(shown):
+        for b in shown[i + 1 :]:
+            apart = abs(_luminance(a.fill) - _luminance(b.fill)) >= 0.08
+            assert apart or a.outline != b.outline, (a.stance, b.stance)
+        red, green, blue = (int(a.fill[k : k + 2], 16) / 255 for k in (1, 3, 5))
+        hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+        if saturation > 0.2 and 0.1 < lightness < 0.95:
+            degrees = hue * 360
+            assert not (degrees < 20 or degrees > 340), f"{a.stance}: a red fill reads as 'bad'"
+            assert not (80 < degrees < 160), f"{a.stance}: a green fill reads as 'good'"
+

@@ -70,12 +70,12 @@ def test_every_error_of_every_file_in_one_run_sorted_by_file_and_line(checkout: 
         encoding="utf-8",
     )
     (checkout / "frameworks" / "a-one.yaml").write_text("id: a-one\ntitle: [unclosed\n", encoding="utf-8")
-    result = cli("--root", str(checkout), "validate")
-    lines = result.stdout.splitlines()
+    result = cli("--root", str(checkout), "validate", "--draft")
+    lines = [line for line in result.stdout.splitlines() if ": warning: " not in line]  # the rubric's checks: warnings in a draft
     assert result.exit_code == 1
     assert [line.split(":")[0] for line in lines[:-1]] == ["frameworks/a-one.yaml", "frameworks/b-two.yaml", "frameworks/b-two.yaml"]
     assert "kind: Input should be" in lines[1] and "topic: unknown topic 'debri'" in lines[2]
-    assert lines[-1] == "3 files, 3 errors"
+    assert lines[-1].startswith("3 files, 3 errors")
 
 
 def test_exit_codes_0_valid_1_invalid_2_usage(checkout: Path) -> None:
@@ -108,13 +108,15 @@ def test_a_file_named_twice_is_read_once(checkout: Path) -> None:
     assert result.stdout == "1 file, 0 errors\n"
 
 
-def test_strict_turns_warnings_into_errors(checkout: Path) -> None:
+def test_strict_by_default_and_draft_relaxes_warnings(checkout: Path) -> None:
     text = GOOD.read_text(encoding="utf-8")
     text = text.replace("last_verified: 2026-01-05", "last_verified: 2001-01-05")  # stale
     text = text.replace("    provisions: [art_4]\n", "")  # a position citing nothing
     (checkout / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
-    assert cli("validate").stdout == "1 file, 0 errors\n"
-    strict = cli("validate", "--strict")
+    draft = cli("validate", "--draft")
+    assert draft.exit_code == 0 and draft.stdout.endswith("1 file, 0 errors, 4 warnings\n")
+    assert cli("validate", "--strict").stdout == cli("validate").stdout  # --strict is the default, kept for old scripts
+    strict = cli("validate")
     assert strict.exit_code == 1
     lines = strict.stdout.splitlines()
     assert any("last_verified: not verified for" in line for line in lines)
@@ -183,7 +185,7 @@ def test_each_error_points_at_the_offending_value(checkout: Path) -> None:
 def test_a_structurally_invalid_record_is_still_checked_across_records(checkout: Path) -> None:
     text = GOOD.read_text(encoding="utf-8").replace("kind: treaty", "kind: pact").replace("topic: debris", "topic: junk")
     (checkout / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
-    lines = cli("validate").stdout.splitlines()
+    lines = [line for line in cli("validate", "--draft").stdout.splitlines() if ": warning: " not in line]
     assert len(lines) == 3 and "kind:" in lines[0] and "unknown topic 'junk'" in lines[1]
 
 

@@ -1,6 +1,6 @@
 /* The compare page of the static site (reports/site.py): pick frameworks, see the headline counts
    and the grid. Data: data/compare.json, built from the same Comparison as every other output.
-   relation() and headline() follow reports/comparison.py (Row.relation, Comparison.agreement)
+   relation() and headline() follow reports/comparison.py (relation_of, Comparison.agreement)
    rule for rule; the browser test checks that both give the same words for the same choice.
    Record text goes into the page only as text (textContent), never as markup. */
 (function () {
@@ -11,24 +11,29 @@
   var root = form.getAttribute("data-root");
 
   function relation(stances, data) {
-    var comparable = new Set(stances.filter(function (s) { return data.comparable.indexOf(s) >= 0; }));
-    if (comparable.size > 1) return "differ";
+    var spoken = new Set(stances.filter(function (s) { return data.comparable.indexOf(s) >= 0 && s !== data.silent; }));
+    var silent = stances.indexOf(data.silent) >= 0;
+    var grants = data.grants.some(function (s) { return spoken.has(s); });
+    if (grants && spoken.has(data.denies)) return "opposed";
+    if (spoken.size > 1) return "differ-in-degree";
+    if (spoken.size && silent) return "one-side-silent";
     var incomparable = stances.some(function (s) { return data.comparable.indexOf(s) < 0; });
-    if (stances.length < 2 || comparable.size === 0 || incomparable) {
-      if (stances.length > 1) return "not comparable";
-      return Array.from(comparable).some(function (s) { return s !== data.silent; }) ? "agree" : "silent";
-    }
-    return comparable.size === 1 && comparable.has(data.silent) ? "silent" : "agree";
+    if ((stances.length > 1 && incomparable) || (!spoken.size && !silent)) return "not-comparable";
+    return spoken.size ? "agree" : "all-silent";
+  }
+
+  function words(rel, chosen, data) {
+    var entry = data.relations[rel];
+    return chosen.length === 2 ? entry.words_two : entry.words;
   }
 
   function headline(chosen, relations, data) {
     var topics = data.topics.length;
     var plural = topics !== 1 ? "s" : "";
     if (chosen.length < 2) return "one framework, " + topics + " topic" + plural;
-    var words = { "differ": "differ", "agree": "agree", "silent": chosen.length === 2 ? "both silent" : "all silent", "not comparable": "not comparable" };
     var parts = data.order.map(function (rel) {
       var n = relations.filter(function (r) { return r === rel; }).length;
-      return words[rel] + " on " + n;
+      return words(rel, chosen, data) + " on " + n;
     });
     return parts.join(" \u00b7 ") + " (of " + topics + " topic" + plural + ")";
   }
@@ -70,12 +75,12 @@
     table.appendChild(el("thead")).appendChild(head);
     var body = el("tbody");
     data.topics.forEach(function (topic, t) {
-      var tr = el("tr", { "class": "r-row-" + relations[t].replace(/ /g, "-"), "data-topic": topic.id });
+      var tr = el("tr", { "class": "r-row-" + relations[t], "data-topic": topic.id });
       var th = el("th", { scope: "row" });
       th.appendChild(el("a", { href: root + "topics/" + topic.id + "/" }, topic.label));
       if (chosen.length > 1) {
         th.appendChild(document.createTextNode(" "));
-        th.appendChild(el("span", { "class": "rel r-" + relations[t].replace(/ /g, "-") }, relations[t] === "silent" ? (chosen.length === 2 ? "both silent" : "all silent") : relations[t]));
+        th.appendChild(el("span", { "class": "rel r-" + relations[t] }, words(relations[t], chosen, data)));
       }
       tr.appendChild(th);
       frameworks.forEach(function (f) {
