@@ -104,6 +104,7 @@ class Cell:
         """'since 25 Oct 2021' for a dated reading, '' otherwise (never the reading's end: on the
         as-of date it had not ended, and a later change is not for that date's reader)."""
         return f"since {format_date(self.since)}" if self.since else ""
+
     not_held: str | None = None  # for a not-known stance: the passage or statement not held that would decide it
 
     @property

@@ -435,6 +435,8 @@ def _check_readings(context: Context, view: _View, index: int, position: dict[st
         if start not in events and start not in {said for _, _, said in cited}:
             message = f"{start} is not the date of a status event of this record or of a source or excerpt this reading cites"
             yield view.at(start_loc, message)
+
+
 def _check_stance(
     view: _View,
     index: int,

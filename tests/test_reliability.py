@@ -39,9 +39,7 @@ def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
 def cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess[bytes]:
     """Run `frameworks ARGS` as its own process; its bytes captured unless told otherwise."""
     kwargs.setdefault("capture_output", True)
-    return subprocess.run(
-        [sys.executable, "-m", "space_frameworks", *args], env=env or environment(tmp_path), timeout=TIMEOUT, **kwargs
-    )
+    return subprocess.run([sys.executable, "-m", "space_frameworks", *args], env=env or environment(tmp_path), timeout=TIMEOUT, **kwargs)
 
 
 def no_traceback(result: subprocess.CompletedProcess[bytes]) -> None:
@@ -186,7 +184,9 @@ def test_a_sidecar_that_cannot_be_removed_stops_the_export_and_keeps_the_old_dat
     (tmp_path / "x.db-journal").mkdir()  # not a file: it cannot be unlinked
     result = cli(tmp_path, "--root", str(root), "export", "-o", str(database))
     assert result.returncode == 2 and database.read_bytes() == before
-    assert result.stderr.decode().splitlines() == [f"frameworks: cannot write {database}: cannot remove x.db-journal beside it (Is a directory); remove it, then try again"]
+    assert result.stderr.decode().splitlines() == [
+        f"frameworks: cannot write {database}: cannot remove x.db-journal beside it (Is a directory); remove it, then try again"
+    ]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("x.db", ".frameworks"))) == ["x.db", "x.db-journal"]
 
 
@@ -222,7 +222,9 @@ CLOSED_CASES = [(c, how) for c in sorted(WRITERS) for how in STREAMS if c not in
 
 
 @pytest.mark.parametrize(("command", "streams"), CLOSED_CASES)
-def test_a_command_that_writes_a_file_succeeds_with_a_standard_stream_closed(tmp_path: Path, root: Path, command: str, streams: str) -> None:
+def test_a_command_that_writes_a_file_succeeds_with_a_standard_stream_closed(
+    tmp_path: Path, root: Path, command: str, streams: str
+) -> None:
     closed = STREAMS[streams]
     args, written = WRITERS[command]
     out = tmp_path / "out"
@@ -346,7 +348,9 @@ def file_size_limit(size: int):  # type: ignore[no-untyped-def]
 
 def test_a_brief_that_cannot_write_its_file_ends_in_one_line(tmp_path: Path, root: Path) -> None:
     env, watched = temporary_settings(tmp_path, "set")
-    result = cli(tmp_path, "--root", str(root), "brief", "alpha", "beta", "-o", str(tmp_path / "b.pdf"), env=env, preexec_fn=file_size_limit(20_000))
+    result = cli(
+        tmp_path, "--root", str(root), "brief", "alpha", "beta", "-o", str(tmp_path / "b.pdf"), env=env, preexec_fn=file_size_limit(20_000)
+    )
     assert result.returncode == 2
     assert result.stderr.decode().splitlines() == [f"frameworks: cannot make {tmp_path / 'b.pdf'}: File too large"]
     assert list(watched.iterdir()) == [] and not (tmp_path / "b.pdf").exists()
@@ -410,13 +414,17 @@ def test_csv_cells_that_begin_like_a_formula_are_neutralised_and_json_and_sqlite
     assert b'"\'@SUM(1+1);=1+2"' in listed.stdout  # quoted: a ";" never starts a new cell
 
     records = json.loads(cli(tmp_path, "--root", str(root), "export", "--format", "json").stdout)
-    [record] = [r for r in records["frameworks"] if r["id"] == "beta"] if isinstance(records, dict) else [r for r in records if r["id"] == "beta"]
+    [record] = (
+        [r for r in records["frameworks"] if r["id"] == "beta"] if isinstance(records, dict) else [r for r in records if r["id"] == "beta"]
+    )
     assert record["short_title"] == "@SUM(1+1);=1+2"
     assert FORMULA in json.dumps(record, ensure_ascii=False).replace('\\"', '"')
     database = tmp_path / "x.db"
     assert cli(tmp_path, "--root", str(root), "export", "-o", str(database)).returncode == 0
     with sqlite3.connect(database) as connection:
-        assert connection.execute("SELECT summary FROM positions WHERE framework = 'beta' AND topic = 'non-appropriation'").fetchone() == (FORMULA,)
+        assert connection.execute("SELECT summary FROM positions WHERE framework = 'beta' AND topic = 'non-appropriation'").fetchone() == (
+            FORMULA,
+        )
         assert connection.execute("SELECT short_title FROM frameworks WHERE id = 'beta'").fetchone() == ("@SUM(1+1);=1+2",)
 
 

@@ -302,4 +302,3 @@ def test_stance_colours_stay_apart_in_greyscale_and_are_not_red_or_green() -> No
             degrees = hue * 360
             assert not (degrees < 20 or degrees > 340), f"{a.stance}: a red fill reads as 'bad'"
             assert not (80 < degrees < 160), f"{a.stance}: a green fill reads as 'good'"
-
