@@ -287,17 +287,17 @@ def text_hash(
 # --- commands that print data: they share --format and --output -----------------------------
 
 
-def as_of_date(value: str | None) -> dt.date | None:
-    """Parse --as-of; exits 2 on a malformed or impossible date."""
+def as_of_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    """Parse a date option (--as-of, --since, --until); exits 2 on a malformed or impossible date."""
     if value is None:
         return None
     parts = value.strip().split("-")
     if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
-        fail(f"--as-of '{value}': give a date as YYYY-MM-DD, e.g. 2020-10-13")
+        fail(f"{option} '{value}': give a date as YYYY-MM-DD, e.g. 2020-10-13")
     try:
         return dt.date(*(int(p) for p in parts))
     except ValueError:
-        fail(f"--as-of '{value}': {value} is not a real date")
+        fail(f"{option} '{value}': {value} is not a real date")
 
 
 def terminal_width() -> int:
@@ -308,6 +308,10 @@ def terminal_width() -> int:
 def use_colour(output: Path | None) -> bool:
     """Colour stances only on a terminal, and never when NO_COLOR is set."""
     return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+# Kinds in the words an 80-column table can hold without breaking a word (csv and json keep the values).
+TERMINAL_KINDS = {"intergovernmental-process": "intergov. process", "un-resolution": "UN resolution"}
 
 
 @app.command("list", rich_help_panel=ANALYSIS, epilog="Example: frameworks list --format csv -o frameworks.csv")
@@ -329,6 +333,7 @@ def list_frameworks(ctx: typer.Context, output_format: FormatOption = None, outp
         rows=rows,
         footer=f"{len(rows)} frameworks (aliases: --format markdown, or frameworks show ID); compare with: frameworks compare ID ID",
         terminal_keys=("id", "short_title", "kind", "legal_force", "status"),
+        terminal_words=TERMINAL_KINDS,
     )
     emit(render_listing(listing, chosen, terminal_width()), output)
 
@@ -402,24 +407,52 @@ def compare(
     emit(text, output)
 
 
-@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks timeline ost artemis-accords --as-of 2021-01-01")
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks timeline ost artemis-accords --since 2020-01-01 --kind signed")
 def timeline(
     ctx: typer.Context,
     frameworks: Annotated[list[str] | None, typer.Argument(metavar="[ID...]", help="Ids or aliases (default: all).")] = None,
     as_of: AsOfOption = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="Only events from DATE (YYYY-MM-DD) on.")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="DATE", help="Only events up to DATE (YYYY-MM-DD).")] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", "-k", metavar="EVENT", help="Only this kind of event, e.g. signed, in-force (repeatable).")
+    ] = None,
+    signatures: Annotated[
+        bool, typer.Option("--signatures", help="List each State's signature, ratification or accession (default: one line per act).")
+    ] = False,
     output_format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
-    """The dated events of the chosen frameworks, merged in date order."""
+    """The dated events of the chosen frameworks, merged in date order; the acts of States grouped unless --signatures."""
     chosen = choose_format(output_format, output)
-    date = as_of_date(as_of)
+    dates = [d for d in (as_of_date(as_of), as_of_date(until, "--until")) if d is not None]
+    start = as_of_date(since, "--since")
+    kinds = event_kinds(kind)
     from .reports.listing import render_listing
     from .reports.timeline import timeline as build_timeline
 
     dataset = load(ctx)
     ids = resolve(dataset, frameworks) if frameworks else list(dataset.records)
-    listing = build_timeline([dataset.records[i] for i in ids], date)
+    listing = build_timeline([dataset.records[i] for i in ids], min(dates, default=None), since=start, kinds=kinds, signatures=signatures)
     emit(render_listing(listing, chosen, terminal_width()), output)
+
+
+def event_kinds(given: list[str] | None) -> frozenset[str] | None:
+    """--kind values as event types ('in force' and 'in-force' are 'entered-into-force'); exits 2 on an unknown one."""
+    if not given:
+        return None
+    from .schema.models import EventType
+
+    names = {e.value: e.value for e in EventType} | {"in-force": EventType.entered_into_force.value, "withdrew": "withdrawal-effective"}
+    kinds = set()
+    for value in given:
+        wanted = "-".join(value.strip().lower().split())
+        if wanted not in names:
+            close = difflib.get_close_matches(wanted, list(names), n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            fail(f"--kind '{value}': unknown kind of event; {hint}choose one of {', '.join(sorted(names))}")
+        kinds.add(names[wanted])
+    return frozenset(kinds)
 
 
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks signatories artemis-accords --as-of 2022-01-01")
