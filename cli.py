@@ -384,10 +384,13 @@ def compare(
     differences: Annotated[bool, typer.Option("--differences", "-d", help="Only the topics where stances differ.")] = False,
     as_of: AsOfOption = None,
     quotes: Annotated[bool, typer.Option("--quotes", "-q", help="Show the verbatim text under each cell.")] = False,
+    grid: Annotated[
+        bool, typer.Option("--grid", "--stances-only", help="Only the stances: one row per framework, one column per topic.")
+    ] = False,
     output_format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
-    """Compare frameworks side by side, one row per topic."""
+    """Compare frameworks side by side, one row per topic (--grid: the stances alone, for any number of frameworks)."""
     chosen = choose_format(output_format, output)
     date = as_of_date(as_of)
     from .reports.comparison import build_comparison
@@ -403,6 +406,11 @@ def compare(
     except UnknownTopic as exc:
         fail(str(exc))
     comparison = build_comparison(dataset, ids, topics=wanted, as_of=date, differences_only=differences)
+    if grid:
+        from .reports.grid import render_grid
+
+        emit(render_grid(comparison, chosen, width=terminal_width(), colour=use_colour(output)), output)
+        return
     text = render_comparison(comparison, chosen, width=terminal_width(), colour=use_colour(output), quotes=quotes)
     emit(text, output)
 
@@ -473,6 +481,32 @@ def signatories(
     [record_id] = resolve(dataset, [framework])
     listing = build_signatories(dataset.records[record_id], date)
     emit(render_listing(listing, chosen, terminal_width()), output)
+
+
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks participation Japan")
+def participation(
+    ctx: typer.Context,
+    state: Annotated[str, typer.Argument(metavar="STATE", help="A State's name as the records spell it, e.g. Japan, 'United Kingdom'.")],
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The instruments a State has signed, ratified or joined, with the dates and how complete each list is."""
+    chosen = choose_format(output_format, output)
+    date = as_of_date(as_of)
+    from .reports.listing import render_listing
+    from .reports.timeline import participation as build_participation
+    from .reports.timeline import party_names
+
+    dataset = load(ctx)
+    records = list(dataset.records.stream())
+    names = party_names(records)
+    if state.strip().casefold() not in {n.casefold() for n in names}:
+        close = difflib.get_close_matches(state.strip(), names, n=3)
+        if close:
+            fail(f"no act of '{state}' is recorded; did you mean {' or '.join(close)}?")
+        say(f"frameworks: no act of '{state}' is recorded in any framework (names as the records spell them: frameworks signatories ID)")
+    emit(render_listing(build_participation(records, state, date), chosen, terminal_width()), output)
 
 
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks export -o positions.csv")

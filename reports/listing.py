@@ -64,7 +64,9 @@ def terminal_listing(listing: Listing, width: int) -> str:
     values = tuple(tuple(words.get(row[i], row[i]) for i in shown) for row in listing.rows)
     rows = None if listing.terminal_entries else wrap_cells(columns, values, width)
     if rows is None:
-        indent = min(max((len(row[0]) for row in values), default=0) + 2, 14)
+        # The text hangs under the second column when the first is short (dates), else 4 spaces in.
+        indent = max((len(row[0]) for row in values), default=0) + 2
+        indent = indent if indent <= 14 else 4
         body = "\n".join(_entry(row, width, indent) for row in values) if values else "(none)"
     else:
         body = tabulate(rows, headers=columns, tablefmt="simple", disable_numparse=True)
@@ -75,7 +77,7 @@ def terminal_listing(listing: Listing, width: int) -> str:
 def _entry(row: tuple[str, ...], width: int, indent: int) -> str:
     """'19 Dec 1966  Outer Space Treaty (1967) · adopted' and, indented under it, the last column."""
     first, *middle, last = row if len(row) > 1 else (*row, "")
-    head = first.ljust(indent) + " · ".join(cell for cell in middle if cell) if any(middle) else first
+    head = first + " " * max(2, indent - len(first)) + " · ".join(cell for cell in middle if cell) if any(middle) else first
     lines = [hang(head, width, indent)]
     if last:
         lines.append(hang(" " * indent + last, width, indent))

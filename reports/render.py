@@ -35,9 +35,19 @@ def render_comparison(comparison: Comparison, output_format: str, *, width: int 
     return comparison_to_table(comparison, width=width, colour=colour, quotes=quotes)
 
 
+# A title longer than this (two lines of a narrow terminal) names the frameworks by number only.
+HEADING_MAX = 150
+
+
 def heading(comparison: Comparison) -> str:
-    """'Outer Space Treaty (ost) vs EO 13914 (us-eo-2020)', the title every format uses."""
-    return " vs ".join(f"{c.short_title} ({c.id})" for c in comparison.columns)
+    """The title every format uses: 'Outer Space Treaty (ost) vs EO 13914 (us-eo-2020)' for up to
+    three frameworks; '5 frameworks compared: ost, us-eo-2020, ...' for more, or, when even the ids
+    would run past two lines, '16 frameworks compared' (the table names each)."""
+    columns = comparison.columns
+    if len(columns) <= 3:
+        return " vs ".join(f"{c.short_title} ({c.id})" for c in columns)
+    ids = f"{len(columns)} frameworks compared: " + ", ".join(c.id for c in columns)
+    return ids if len(ids) <= HEADING_MAX else f"{len(columns)} frameworks compared"
 
 
 def subtitle(comparison: Comparison) -> str:
@@ -51,8 +61,8 @@ def subtitle(comparison: Comparison) -> str:
 
 def _cell_text(cell: Cell, width: int, colour: bool, quotes: bool) -> str:
     lines = [colour_stance(cell.stance, colour), wrap(cell.summary, width)]
-    if cell.pinpoints:
-        lines.append(wrap("[" + cell.cited + "]", width))
+    if cell.rests_on:
+        lines.append(wrap("[" + cell.rests_on + "]", width))
     if quotes:
         for quote in cell.quotes:
             lines.append(wrap(f"{quote.label}: “{quote.text}”", width))
@@ -78,7 +88,10 @@ def comparison_to_table(comparison: Comparison, *, width: int = 100, colour: boo
         [wrap(row.label, TOPIC_COLUMN) + "\n" + _mark(row)] + [_cell_text(cell, per_column, colour, quotes) for cell in row.cells]
         for row in comparison.rows
     ]
-    out.append(tabulate(rows, headers=headers, tablefmt="grid", disable_numparse=True))
+    table = tabulate(rows, headers=headers, tablefmt="grid", disable_numparse=True)
+    if max(len(line) for line in table.splitlines()) > width:  # a word wider than its column: never break it
+        return "\n".join(out) + _stacked(comparison, width, colour, quotes)
+    out.append(table)
     return "\n".join(out) + "\n"
 
 
@@ -121,8 +134,8 @@ def comparison_to_markdown(comparison: Comparison, *, quotes: bool = False) -> s
         cells = [f"**{escape_markdown(row.label)}**" + (f"<br>*{mark}*" if mark else "")]
         for cell in row.cells:
             text = f"**{stance_words(cell.stance)}**<br>{escape_markdown(cell.summary)}"
-            if cell.pinpoints:
-                text += f"<br>*{escape_markdown(cell.cited)}*"
+            if cell.rests_on:
+                text += f"<br>*{escape_markdown(cell.rests_on)}*"
             cells.append(text)
         lines.append("| " + " | ".join(cells) + " |")
     if quotes:

@@ -18,22 +18,37 @@ _COLOURS = {
 RELATION_MARKS = {"differ": "DIFFER", "agree": "agree", "silent": "silent", "not comparable": "not comparable"}
 
 
-def colour_stance(stance: str, enabled: bool) -> str:
-    """The stance word, coloured with ANSI codes when `enabled` (a TTY without NO_COLOR)."""
+def colour_stance(stance: str, enabled: bool, word: str | None = None) -> str:
+    """The stance word (or `word` standing for it), coloured with ANSI codes when `enabled` (a TTY without NO_COLOR)."""
     from .comparison import stance_words
 
     code = _COLOURS.get(stance)
-    word = stance_words(stance)
+    word = stance_words(stance) if word is None else word
     return f"\x1b[{code}m{word}\x1b[0m" if enabled and code else word
+
+
+class _Wrapper(textwrap.TextWrapper):
+    """textwrap that breaks lines at spaces and after a word's hyphens, but never inside a word or
+    a web address (a piece wider than the line keeps its line, wider)."""
+
+    def _split(self, text: str) -> list[str]:
+        chunks: list[str] = []
+        for chunk in self.wordsep_simple_re.split(text):
+            chunks.extend([chunk] if "://" in chunk else (c for c in self.wordsep_re.split(chunk) if c))
+        return [c for c in chunks if c]
+
+
+def _wrapper(width: int, indent: int = 0) -> _Wrapper:
+    return _Wrapper(max(width, 4), subsequent_indent=" " * indent, break_long_words=False)
 
 
 def wrap(text: str, width: int) -> str:
     """Wrap `text` to `width` columns, keeping its own line breaks; lines break at spaces and after
-    hyphens, never inside a word (a word wider than the column keeps its line, wider)."""
-    width = max(width, 4)
+    hyphens, never inside a word or a web address (those wider than the column keep a line, wider)."""
+    wrapper = _wrapper(width)
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        lines.extend(textwrap.wrap(paragraph, width, break_long_words=False) or [""])
+        lines.extend(wrapper.wrap(paragraph) or [""])
     return "\n".join(lines)
 
 
@@ -64,7 +79,7 @@ def wrap_cells(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], widt
 def hang(text: str, width: int, indent: int) -> str:
     """Wrap `text` to `width` with every line after the first indented by `indent` spaces, breaking
     only at spaces and after hyphens."""
-    return "\n".join(textwrap.wrap(text, max(width, 4), subsequent_indent=" " * indent, break_long_words=False)) or text
+    return "\n".join(_wrapper(width, indent).wrap(text)) or text
 
 
 def escape_markdown(text: str) -> str:

@@ -72,7 +72,7 @@ def _acts_row(record: Record, act: str, acts: list[StatusEvent], as_of: dt.date 
     first, and the coverage of the list (a count is never bare)."""
     if len(acts) == 1:
         return _event_row(record, acts[0])
-    word = "withdrew" if act == LEAVING else event_words(EventType(act))
+    word = _act_words(act)
     first, last = acts[0].date, acts[-1].date
     when = f"from {format_date(first)} to {format_date(last)}" if first != last else f"on {format_date(first)}"
     names = ", ".join(str(e.party) for e in acts[:3])
@@ -153,3 +153,53 @@ def coverage_line(record: Record, standing: list[str], as_of: dt.date | None = N
 
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
+
+
+def party_names(records: list[Record]) -> list[str]:
+    """Every State named in an act (signed, ratified, acceded, withdrew) of `records`, sorted."""
+    return sorted({e.party for r in records for e in r.status if e.party and e.event.value in _ACTS})
+
+
+def participation(records: list[Record], state: str, as_of: dt.date | None = None) -> Listing:
+    """Every instrument of `records` that `state` (its name as the records spell it, any case) has
+    signed, ratified, acceded to or withdrawn from by `as_of`, with the dates; then the instruments
+    States join whose lists do not name it, saying whether that means it is not a party (a complete
+    list) or that it is not known (a partial or unrecorded list). Each row gives the list's coverage."""
+    wanted = state.strip().casefold()
+    rows: list[tuple[str, ...]] = []
+    absent: list[tuple[str, ...]] = []
+    name = state.strip()
+    for record in records:
+        acts = [(e.party, e.event.value, e.date) for e in record.status if e.party and e.event.value in _ACTS]
+        own = [(party, event, date) for party, event, date in acts if party.casefold() == wanted]
+        own = [act for act in own if as_of is None or happened_by(act[2], as_of)]
+        coverage = participation_line(record, as_of) or ""
+        if own:
+            name = own[0][0]
+            standing = participants(own, as_of).get(name, "")
+            done = "; ".join(f"{_act_words(event)} {format_date(date)}" for _, event, date in own)
+            rows.append((record.id, record.short_title, standing, done, coverage))
+            continue
+        if not acts and record.participation is None and record.kind not in JOINED_KINDS:
+            continue  # not an instrument States join
+        complete = record.participation is not None and record.participation.coverage == Coverage.complete
+        if complete and as_of is not None and last_day(record.participation.as_of or "9999") < as_of:
+            complete = False  # later acts may be missing
+        absent.append((record.id, record.short_title, "not listed" if complete else "not known", "", coverage))
+    when = f" as of {as_of.isoformat()}" if as_of else ""
+    return Listing(
+        title=f"{name}: the instruments it has signed, ratified or joined{when}",
+        columns=("Id", "Framework", "Standing", "Acts", "Coverage of the list"),
+        keys=("framework", "short_title", "standing", "acts", "coverage"),
+        rows=tuple(rows) + tuple(absent),
+        footer=(
+            f"{len(rows)} instrument{'s' if len(rows) != 1 else ''} with an act of {name} recorded; "
+            "'not listed': the list is complete and does not name it; 'not known': the list is partial or not recorded"
+        ),
+        terminal_entries=True,
+    )
+
+
+def _act_words(act: str) -> str:
+    """'signed', 'ratified', 'acceded', 'withdrew'."""
+    return "withdrew" if act == LEAVING else event_words(EventType(act))

@@ -1,0 +1,125 @@
+"""The stance-only grid of a Comparison (`compare --grid`): one row per framework, one column per
+topic, each cell the stance alone, for any number of frameworks, in every output format. It is the
+same Comparison the full table renders; only less of it is shown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from .comparison import HEADLINE_ORDER, Comparison, stance_words
+from .render import heading, subtitle
+from .style import colour_stance, escape_markdown, hang
+
+GRID_FORMAT = "frameworks.grid/1"
+# Two letters per stance, so that fifteen topics fit beside a framework id in 80 columns.
+STANCE_CODES = {
+    "affirms": "af",
+    "conditional": "co",
+    "denies": "de",
+    "disputed": "di",
+    "silent": "si",
+    "not-known": "nk",
+    "not yet": "ny",
+    "not recorded": "nr",
+}
+RELATION_CODES = {"differ": "≠", "agree": "=", "silent": "–", "not comparable": "?"}
+RELATION_WORDS = {"differ": "differ", "agree": "agree", "silent": "all silent", "not comparable": "not comparable"}
+
+
+def render_grid(comparison: Comparison, output_format: str, *, width: int = 100, colour: bool = False) -> str:
+    """The stance grid of `comparison` as table, markdown, csv, json or html."""
+    if output_format == "json":
+        return json.dumps(grid_to_dict(comparison), indent=2, ensure_ascii=False) + "\n"
+    if output_format == "csv":
+        return _csv(comparison)
+    if output_format == "markdown":
+        return _markdown(comparison)
+    if output_format == "html":
+        from .html import render
+
+        return render("grid.html.j2", c=comparison, title=heading(comparison), subtitle=subtitle(comparison))
+    return _terminal(comparison, width, colour)
+
+
+def _stance(comparison: Comparison, framework: int, topic: int) -> str:
+    return comparison.rows[topic].cells[framework].stance
+
+
+def grid_to_dict(comparison: Comparison) -> dict[str, Any]:
+    """The JSON shape: the headline counts, the topics with their relation, and each framework's
+    stances in topic order."""
+    return {
+        "format": GRID_FORMAT,
+        "as_of": comparison.as_of,
+        "summary": {
+            "topics_compared": comparison.topics_compared,
+            "counts": {relation.replace(" ", "_"): comparison.count(relation) for relation in HEADLINE_ORDER},
+            "differences_only": comparison.differences_only,
+            "text": comparison.agreement(),
+        },
+        "topics": [{"id": row.topic, "label": row.label, "relation": row.relation} for row in comparison.rows],
+        "frameworks": [
+            {
+                "id": column.id,
+                "short_title": column.short_title,
+                "status": column.status,
+                "stances": [_stance(comparison, f, t) for t in range(len(comparison.rows))],
+            }
+            for f, column in enumerate(comparison.columns)
+        ],
+    }
+
+
+def _csv(comparison: Comparison) -> str:
+    """One row per framework, one column per topic id; the last row gives each topic's relation."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["framework", *(row.topic for row in comparison.rows)])
+    for f, column in enumerate(comparison.columns):
+        writer.writerow([column.id, *(_stance(comparison, f, t) for t in range(len(comparison.rows)))])
+    writer.writerow(["(relation)", *(row.relation for row in comparison.rows)])
+    return buffer.getvalue()
+
+
+def _markdown(comparison: Comparison) -> str:
+    e = escape_markdown
+    lines = [f"## {e(heading(comparison))}", "", e(subtitle(comparison)), ""]
+    if not comparison.rows:
+        return "\n".join(lines + ["No topics to show."]) + "\n"
+    lines.append("| Framework | " + " | ".join(e(row.label) for row in comparison.rows) + " |")
+    lines.append("|---|" + "|".join("---" for _ in comparison.rows) + "|")
+    for f, column in enumerate(comparison.columns):
+        stances = (stance_words(_stance(comparison, f, t)) for t in range(len(comparison.rows)))
+        lines.append(f"| {e(column.short_title)} (`{column.id}`) | " + " | ".join(stances) + " |")
+    lines.append("| *relation* | " + " | ".join(f"*{RELATION_WORDS[row.relation]}*" for row in comparison.rows) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _terminal(comparison: Comparison, width: int, colour: bool) -> str:
+    """Framework ids down the side, topics numbered across (the key below), two-letter stances."""
+    out = [hang(heading(comparison), width, 0), hang(subtitle(comparison), width, 0), ""]
+    if not comparison.rows:
+        return "\n".join(out + ["No topics to show."]) + "\n"
+    side = max([len("relation")] + [len(c.id) for c in comparison.columns])
+    numbers = [str(t + 1) for t in range(len(comparison.rows))]
+    cell = max(3, *(len(n) + 1 for n in numbers))
+    out.append("".ljust(side) + "".join(n.rjust(cell) for n in numbers))
+    for f, column in enumerate(comparison.columns):
+        cells = []
+        for t in range(len(comparison.rows)):
+            stance = _stance(comparison, f, t)
+            code = STANCE_CODES.get(stance, "??")
+            cells.append(" " * (cell - len(code)) + colour_stance(stance, colour, code))
+        out.append(column.id.ljust(side) + "".join(cells))
+    if len(comparison.columns) > 1:
+        out.append("relation".ljust(side) + "".join(RELATION_CODES[row.relation].rjust(cell) for row in comparison.rows))
+    out.append("")
+    # A no-break space keeps each number on the line of its topic.
+    out.append(hang("Topics: " + "; ".join(f"{n}\u00a0{row.label}" for n, row in zip(numbers, comparison.rows, strict=True)), width, 2))
+    out.append(hang("Stances: " + ", ".join(f"{code}\u00a0{stance_words(s)}" for s, code in STANCE_CODES.items()), width, 2))
+    if len(comparison.columns) > 1:
+        out.append(hang("Relation: " + ", ".join(f"{code}\u00a0{RELATION_WORDS[r]}" for r, code in RELATION_CODES.items()), width, 2))
+    return "\n".join(out) + "\n"
