@@ -621,7 +621,9 @@ def new_command(
         fail(str(exc))
     if to_stdout:
         sys.stdout.write(text)
-        say(f"fill in the {places} values marked TODO, then run: frameworks validate {path}")
+        # Where standard output goes is not ours to know: name no file.
+        say(f"printed a template for {record_id} on standard output, no file written: fill in its {places} values marked TODO,")
+        say("then run frameworks validate on the file you keep it in")
         return
     from .reports.files import OutputRefused, write_atomically
 
@@ -640,10 +642,12 @@ def new_command(
 
 
 def check_pdf_output(output: Path) -> None:
-    """Exit 2 if `output`'s extension asks for another format than PDF (brief.html would hold a PDF)."""
+    """Exit 2 unless `output` is named .pdf (brief.html or x.docx would hold a PDF under a false name)."""
+    if output.suffix.lower() == ".pdf":
+        return
     implied = format_of(output)
-    if implied is not None:
-        fail(f"{output}: brief and pack write PDF: name the file .pdf (for {implied.value}, use frameworks compare or show with -o)")
+    other = f" (for {implied.value}, use frameworks compare or show with -o)" if implied is not None else ""
+    fail(f"{output}: brief and pack write PDF: name the file .pdf{other}")
 
 
 def write_pdf(dataset: Dataset, ids: list[str], output: Path, **options: Any) -> None:

@@ -185,6 +185,8 @@ def test_export_to_a_csv_file_writes_csv(run, tmp_path: Path) -> None:
         (["compare", "ost", "--format", "jsno"], "--format 'jsno': unknown format; did you mean json?"),
         (["export", "-o", "x.md"], "x.md: this command cannot write markdown"),
         (["brief", "ost", "us-eo-2020", "-o", "brief.html"], "brief.html: brief and pack write PDF: name the file .pdf"),
+        (["brief", "ost", "us-eo-2020", "-o", "brief.docx"], "brief.docx: brief and pack write PDF: name the file .pdf"),
+        (["pack", "-o", "pack"], "pack: brief and pack write PDF: name the file .pdf"),
         (["compare", "ost", "--as-of", "2020-02-30"], "--as-of '2020-02-30': 2020-02-30 is not a real date"),
         (["compare", "ost", "--as-of", "2020/02/03"], "--as-of '2020/02/03': give a date as YYYY-MM-DD"),
     ],
