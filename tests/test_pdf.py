@@ -389,7 +389,7 @@ def test_pack_of_named_frameworks_has_an_overview_then_a_chapter_each(fixture_re
     reader = pypdf.PdfReader(path)
     marks = outline(reader)
     top = [t for level, t, _ in marks if level == 1]
-    assert top == ["Overview", "The frameworks", "Timeline of status events", "Annex A. Sources", "Annex B. Attached records"]
+    assert top == ["Overview", "Contents", "The frameworks", "Timeline of status events", "Annex A. Sources", "Annex B. Attached records"]
     start, end = (next(i for i, m in enumerate(marks) if m[1] == title) for title in ("The frameworks", "Timeline of status events"))
     # Treaties first (alpha and gamma: same date, so by id), then the national position.
     assert [t for _, t, _ in marks[start + 1 : end]] == ["Alpha Treaty", "Gamma Treaty", "Beta position"]
@@ -407,8 +407,8 @@ def test_real_pack_pages_are_numbered_on_with_the_running_header_on_each(real_pa
     reader = pypdf.PdfReader(real_pack)
     assert len(texts) > 60  # long enough to be typeset in several parts
     for number, text in enumerate(texts, start=1):
-        footer = re.search(r"Page (\d+)( of \d+)?\s*$", text)
-        assert footer and footer[1] == str(number) and footer[2] is None  # no part knows the total
+        footer = re.search(r"Page (\d+) of (\d+)\s*$", text)
+        assert footer and footer[1] == str(number) and footer[2] == str(len(texts))  # the total, learnt by a first layout
         assert "Data version" in text
         if number > 1:  # page 1, the overview, shows the title itself
             assert reader.metadata.title in text
@@ -434,7 +434,7 @@ def test_real_pack_links_bookmarks_and_tags_survive_the_parts(real_pack: Path) -
         for child in document.Root.StructTreeRoot.K[0].K:
             assert child.P == document.Root.StructTreeRoot.K[0]
     levels = [level for level, _, _ in outline(pypdf.PdfReader(real_pack))]
-    assert levels.count(1) == 5  # overview, the frameworks, timeline, annex A, annex B; chapters under theirs
+    assert levels.count(1) == 6  # overview, contents, the frameworks, timeline, annex A, annex B; chapters under theirs
 
 
 def test_a_document_in_parts_has_the_pages_of_one_layout(fixture_records: Path, tmp_path: Path) -> None:
@@ -864,3 +864,58 @@ def test_the_command_as_a_process_makes_the_same_pdf_as_in_process(fixture_recor
     assert result.returncode == 0, result.stderr
     assert result.stderr.startswith(f"wrote {process} (")
     assert process.read_bytes() == here.read_bytes()
+
+
+# --- issue 25: what a reader of the PDFs meets ---------------------------------------------------
+
+
+def test_real_pack_opens_with_a_contents_list_whose_page_numbers_are_true(real_pack: Path) -> None:
+    reader = pypdf.PdfReader(real_pack)
+    contents = page_texts(real_pack)[1]
+    assert contents.startswith(reader.metadata.title) or "Contents" in contents
+    marks = {title: page for _, title, page in outline(reader)}
+    listed = 0
+    for record in load_dataset().records.values():
+        found = re.search(re.escape(record.short_title) + r" (\d+)", contents)
+        assert found, record.short_title
+        assert int(found[1]) == marks[record.short_title], record.short_title  # the page its chapter starts on
+        listed += 1
+    assert listed == len(load_dataset().records)
+    for title in ("Timeline of status events", "Annex A. Sources", "Annex B. Attached records"):
+        found = re.search(re.escape(title) + r" (\d+)", contents)
+        assert found and int(found[1]) == marks[title], title
+
+
+def test_annex_urls_stand_apart_from_the_next_word(real_brief: Path) -> None:
+    text = text_of(real_brief)
+    assert re.search(r"\.html?Retrieved", text) is None
+    assert "outerspacetreaty.html. Retrieved" in text.replace(" ", " ")
+
+
+def test_no_edition_shows_internal_ids_or_notes(real_brief: Path, real_full: Path) -> None:
+    for path in (real_brief, real_full):
+        text = text_of(path)
+        assert re.search(r"\[(art|sec|para|annex)_[a-z0-9_]+\]", text) is None, path.name
+        assert "Stance chosen with care" not in text, path.name
+
+
+def test_a_five_framework_brief_spends_at_most_a_page_on_sources(real_brief5: Path) -> None:
+    reader = pypdf.PdfReader(real_brief5)
+    marks = {title: page for _, title, page in outline(reader)}
+    assert marks["Annex B. Attached records"] - marks["Annex A. Sources"] <= 1
+    text = text_of(real_brief5)
+    # The 61 signatures' press releases take one line, and the attached record holds them.
+    assert re.search(r"The signed acts of 61 States rest on \d+ sources .*listed in the attached record artemis-accords\.yaml", text)
+
+
+def test_headings_are_kept_with_what_follows_and_running_heads_are_true(real_brief5: Path) -> None:
+    reader = pypdf.PdfReader(real_brief5)
+    texts = page_texts(real_brief5)
+    marks = {title: page for _, title, page in outline(reader)}
+    annex_a = texts[marks["Annex A. Sources"] - 1]
+    after = annex_a[annex_a.index("Annex A. Sources") :]
+    assert "Outer Space Treaty (1967)" in after and "Treaty on Principles Governing" in after  # the heading, then its first source
+    annex_b = texts[marks["Annex B. Attached records"] - 1]
+    if not annex_b.split("Page")[0].strip().startswith(pypdf.PdfReader(real_brief5).metadata.title + " Annex B"):
+        # Annex B begins lower down the page: the running head names the section the page starts in.
+        assert annex_b.count("Annex B. Attached records") == 1 and "Annex A. Sources" in annex_b
