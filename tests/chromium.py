@@ -221,7 +221,7 @@ def browser(executable: str | None = None) -> Iterator[Browser]:
     """A headless Chromium for the duration."""
     found = executable or find_chromium()
     if not found:
-        raise BrowserError("Chromium not found: install Debian's chromium package (setup.sh does)")
+        raise BrowserError("Chromium not found: install Debian's chromium package (bash setup.sh --test does)")
     driver = Browser(found)
     try:
         yield driver

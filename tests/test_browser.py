@@ -27,8 +27,8 @@ from space_frameworks.schema.records import Dataset
 
 if not find_chromium():
     if os.environ.get("CI"):
-        pytest.fail("Chromium is needed for the browser tests under CI: bash setup.sh installs Debian's chromium", pytrace=False)
-    pytest.skip("Chromium is not installed (bash setup.sh installs it)", allow_module_level=True)
+        pytest.fail("Chromium is needed for the browser tests under CI: bash setup.sh --test installs Debian's chromium", pytrace=False)
+    pytest.skip("Chromium is not installed (bash setup.sh --test installs it)", allow_module_level=True)
 
 # Runs in the page: what a person with a screen reader, a keyboard or low vision meets first.
 AUDIT = r"""
