@@ -231,7 +231,9 @@ def browser(executable: str | None = None) -> Iterator[Browser]:
 
 # The README's screenshots: (file name, page, what to do first, viewport width).
 SHOTS = (
-    ("site-index.png", "", None, 1600),
+    ("site-index.png", "", None, 1280),
+    ("site-index-phone.png", "", None, 390),
+    ("site-search.png", "search/#q=national%20appropriation", "document.documentElement.dataset.searchReady", 1280),
     ("site-framework.png", "frameworks/ost/", None, 1280),
     ("site-topic.png", "topics/resource-ownership/", None, 1280),
     ("site-compare.png", "compare/#ost,us-eo-2020,artemis-accords", "document.documentElement.dataset.compareReady", 1280),
