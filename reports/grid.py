@@ -9,8 +9,8 @@ import io
 import json
 from typing import Any
 
-from .comparison import HEADLINE_ORDER, Comparison, stance_words
-from .render import heading, subtitle
+from .comparison import Comparison, stance_words
+from .render import heading, subtitle, summary_dict
 from .style import colour_stance, escape_markdown, hang
 
 GRID_FORMAT = "frameworks.grid/1"
@@ -54,12 +54,7 @@ def grid_to_dict(comparison: Comparison) -> dict[str, Any]:
     return {
         "format": GRID_FORMAT,
         "as_of": comparison.as_of,
-        "summary": {
-            "topics_compared": comparison.topics_compared,
-            "counts": {relation.replace(" ", "_"): comparison.count(relation) for relation in HEADLINE_ORDER},
-            "differences_only": comparison.differences_only,
-            "text": comparison.agreement(),
-        },
+        "summary": summary_dict(comparison),
         "topics": [{"id": row.topic, "label": row.label, "relation": row.relation} for row in comparison.rows],
         "frameworks": [
             {

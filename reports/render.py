@@ -178,17 +178,22 @@ def comparison_to_csv(comparison: Comparison) -> str:
     return buffer.getvalue()
 
 
+def summary_dict(comparison: Comparison) -> dict[str, Any]:
+    """The headline of the JSON shapes (the comparison's and the grid's): topics, counts, text."""
+    return {
+        "topics_compared": comparison.topics_compared,
+        "counts": {relation.replace(" ", "_"): comparison.count(relation) for relation in HEADLINE_ORDER},
+        "differences_only": comparison.differences_only,
+        "text": comparison.agreement(),
+    }
+
+
 def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
     """The stable JSON shape (documented in the README under "JSON output")."""
     return {
         "format": JSON_FORMAT,
         "as_of": comparison.as_of,
-        "summary": {
-            "topics_compared": comparison.topics_compared,
-            "counts": {relation.replace(" ", "_"): comparison.count(relation) for relation in HEADLINE_ORDER},
-            "differences_only": comparison.differences_only,
-            "text": comparison.agreement(),
-        },
+        "summary": summary_dict(comparison),
         "frameworks": [asdict(c) for c in comparison.columns],
         "topics": [
             {
