@@ -346,8 +346,9 @@ class SourceList:
 
 def source_list(record: Record, cells: list[Cell], edition: str) -> SourceList:
     """The annex's sources of `record` for `edition` ('brief', 'full', 'pack'); `cells` are the
-    record's cells in the document. The brief lists what its cells cite (press reports once, under
-    the press reports); the full edition and the pack list every source."""
+    record's cells in the document. The brief lists what its cells cite and the official texts the
+    record was verified against (press reports once, under the press reports); the full edition and
+    the pack list every source."""
     by_id = {s.id: s for s in record.sources}
     party_acts = [e for e in record.status if e.party and e.event.value in _ACTS]
     act_only = {sid for e in party_acts for sid in e.sources}
@@ -360,8 +361,10 @@ def source_list(record: Record, cells: list[Cell], edition: str) -> SourceList:
         act_only.discard(record.participation.source)
     press = 0
     if edition == "brief":
-        # What the brief's cells rest on; a press report is listed once, under the press reports.
-        wanted = {s.id for cell in cells for s in cell.sources} - act_only
+        # What the brief's cells rest on, and the official texts the record was last verified
+        # against; a press report is listed once, under the press reports.
+        texts = {sid for sid in record.verified_against if sid in by_id and by_id[sid].kind.value == "official-text"}
+        wanted = ({s.id for cell in cells for s in cell.sources} | texts) - act_only
         press = sum(1 for sid in wanted if by_id[sid].article)
         wanted = {sid for sid in wanted if not by_id[sid].article}
     else:
