@@ -301,7 +301,7 @@ def text_hash(
 
 
 def as_of_date(value: str | None, option: str = "--as-of") -> dt.date | None:
-    """Parse --as-of (or another date option); exits 2 on a malformed or impossible date."""
+    """Parse a date option (--as-of, --since, --until); exits 2 on a malformed or impossible date."""
     if value is None:
         return None
     parts = value.strip().split("-")
@@ -321,6 +321,10 @@ def terminal_width() -> int:
 def use_colour(output: Path | None) -> bool:
     """Colour stances only on a terminal, and never when NO_COLOR is set."""
     return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+# Kinds in the words an 80-column table can hold without breaking a word (csv and json keep the values).
+TERMINAL_KINDS = {"intergovernmental-process": "intergov. process", "un-resolution": "UN resolution"}
 
 
 @app.command("list", rich_help_panel=ANALYSIS, epilog="Example: frameworks list --format csv -o frameworks.csv")
@@ -352,6 +356,7 @@ def list_frameworks(ctx: typer.Context, output_format: FormatOption = None, outp
         footer=f"{len(rows)} frameworks. Text held: how much of the text the positions rest on (parts held and missing: "
         "frameworks show ID). Not known: positions whose deciding passage or statement is not held. Compare: frameworks compare ID ID",
         terminal_keys=("id", "short_title", "kind", "legal_force", "status", "text_held", "not_known"),
+        terminal_words=TERMINAL_KINDS,
     )
     emit(render_listing(listing, chosen, terminal_width()), output)
 
@@ -418,10 +423,13 @@ def compare(
     ] = None,
     as_of: AsOfOption = None,
     quotes: Annotated[bool, typer.Option("--quotes", "-q", help="Show the verbatim text under each cell.")] = False,
+    grid: Annotated[
+        bool, typer.Option("--grid", "--stances-only", help="Only the stances: one row per framework, one column per topic.")
+    ] = False,
     output_format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
-    """Compare frameworks side by side, one row per topic."""
+    """Compare frameworks side by side, one row per topic (--grid: the stances alone, for any number of frameworks)."""
     chosen = choose_format(output_format, output)
     date = as_of_date(as_of)
     from .reports.comparison import HEADLINE_ORDER, build_comparison
@@ -440,27 +448,42 @@ def compare(
     if unknown:
         fail(f"unknown relation '{unknown[0]}': choose from {', '.join(HEADLINE_ORDER)}")
     comparison = build_comparison(dataset, ids, topics=wanted, as_of=date, differences_only=differences, relations=relation)
+    if grid:
+        from .reports.grid import render_grid
+
+        emit(render_grid(comparison, chosen, width=terminal_width(), colour=use_colour(output)), output)
+        return
     text = render_comparison(comparison, chosen, width=terminal_width(), colour=use_colour(output), quotes=quotes)
     emit(text, output)
 
 
-@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks timeline ost artemis-accords --as-of 2021-01-01")
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks timeline ost artemis-accords --since 2020-01-01 --kind signed")
 def timeline(
     ctx: typer.Context,
     frameworks: Annotated[list[str] | None, typer.Argument(metavar="[ID...]", help="Ids or aliases (default: all).")] = None,
     as_of: AsOfOption = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="Only events from DATE (YYYY-MM-DD) on.")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="DATE", help="Only events up to DATE (YYYY-MM-DD).")] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", "-k", metavar="EVENT", help="Only this kind of event, e.g. signed, in-force (repeatable).")
+    ] = None,
+    signatures: Annotated[
+        bool, typer.Option("--signatures", help="List each State's signature, ratification or accession (default: one line per act).")
+    ] = False,
     output_format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
-    """The dated events of the chosen frameworks, merged in date order."""
+    """The dated events of the chosen frameworks, merged in date order; the acts of States grouped unless --signatures."""
     chosen = choose_format(output_format, output)
-    date = as_of_date(as_of)
+    dates = [d for d in (as_of_date(as_of), as_of_date(until, "--until")) if d is not None]
+    start = as_of_date(since, "--since")
+    kinds = event_kinds(kind)
     from .reports.listing import render_listing
     from .reports.timeline import timeline as build_timeline
 
     dataset = load(ctx)
     ids = resolve(dataset, frameworks) if frameworks else list(dataset.records)
-    listing = build_timeline([dataset.records[i] for i in ids], date)
+    listing = build_timeline([dataset.records[i] for i in ids], min(dates, default=None), since=start, kinds=kinds, signatures=signatures)
     emit(render_listing(listing, chosen, terminal_width()), output)
 
 
@@ -532,6 +555,24 @@ def changes_since(dataset: Dataset, ids: list[str], since: str | None, as_of: dt
         fail(str(exc))
 
 
+def event_kinds(given: list[str] | None) -> frozenset[str] | None:
+    """--kind values as event types ('in force' and 'in-force' are 'entered-into-force'); exits 2 on an unknown one."""
+    if not given:
+        return None
+    from .schema.models import EventType
+
+    names = {e.value: e.value for e in EventType} | {"in-force": EventType.entered_into_force.value, "withdrew": "withdrawal-effective"}
+    kinds = set()
+    for value in given:
+        wanted = "-".join(value.strip().lower().split())
+        if wanted not in names:
+            close = difflib.get_close_matches(wanted, list(names), n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            fail(f"--kind '{value}': unknown kind of event; {hint}choose one of {', '.join(sorted(names))}")
+        kinds.add(names[wanted])
+    return frozenset(kinds)
+
+
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks signatories artemis-accords --as-of 2022-01-01")
 def signatories(
     ctx: typer.Context,
@@ -550,6 +591,32 @@ def signatories(
     [record_id] = resolve(dataset, [framework])
     listing = build_signatories(dataset.records[record_id], date)
     emit(render_listing(listing, chosen, terminal_width()), output)
+
+
+@app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks participation Japan")
+def participation(
+    ctx: typer.Context,
+    state: Annotated[str, typer.Argument(metavar="STATE", help="A State's name as the records spell it, e.g. Japan, 'United Kingdom'.")],
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The instruments a State has signed, ratified or joined, with the dates and how complete each list is."""
+    chosen = choose_format(output_format, output)
+    date = as_of_date(as_of)
+    from .reports.listing import render_listing
+    from .reports.timeline import participation as build_participation
+    from .reports.timeline import party_names
+
+    dataset = load(ctx)
+    records = list(dataset.records.stream())
+    names = party_names(records)
+    if state.strip().casefold() not in {n.casefold() for n in names}:
+        close = difflib.get_close_matches(state.strip(), names, n=3)
+        if close:
+            fail(f"no act of '{state}' is recorded; did you mean {' or '.join(close)}?")
+        say(f"frameworks: no act of '{state}' is recorded in any framework (names as the records spell them: frameworks signatories ID)")
+    emit(render_listing(build_participation(records, state, date), chosen, terminal_width()), output)
 
 
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks export -o positions.csv")
@@ -781,7 +848,9 @@ def new_command(
         fail(str(exc))
     if to_stdout:
         sys.stdout.write(text)
-        say(f"fill in the {places} values marked TODO, then run: frameworks validate {path}")
+        # Where standard output goes is not ours to know: name no file.
+        say(f"printed a template for {record_id} on standard output, no file written: fill in its {places} values marked TODO,")
+        say("then run frameworks validate on the file you keep it in")
         return
     from .reports.files import OutputRefused, write_atomically
 
@@ -800,10 +869,12 @@ def new_command(
 
 
 def check_pdf_output(output: Path) -> None:
-    """Exit 2 if `output`'s extension asks for another format than PDF (brief.html would hold a PDF)."""
+    """Exit 2 unless `output` is named .pdf (brief.html or x.docx would hold a PDF under a false name)."""
+    if output.suffix.lower() == ".pdf":
+        return
     implied = format_of(output)
-    if implied is not None:
-        fail(f"{output}: brief and pack write PDF: name the file .pdf (for {implied.value}, use frameworks compare or show with -o)")
+    other = f" (for {implied.value}, use frameworks compare or show with -o)" if implied is not None else ""
+    fail(f"{output}: brief and pack write PDF: name the file .pdf{other}")
 
 
 def write_pdf(dataset: Dataset, ids: list[str], output: Path, **options: Any) -> None:

@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # Set up everything `frameworks` needs on a Debian/Ubuntu machine that has only Python:
-#   - the system libraries WeasyPrint needs for PDFs (Pango, HarfBuzz subsetting), and Chromium, in
-#     which the tests look at the static website (tests/test_browser.py), installed with apt-get when
-#     missing and we are root (otherwise we say what to install and go on);
+#   - the system libraries WeasyPrint needs for PDFs (Pango, HarfBuzz subsetting), installed with
+#     apt-get when missing and we are root (otherwise we say what to install and go on);
 #   - a virtualenv in .venv with the project (editable) and its test tools.
+# With --test, also what only the tests need: Chromium, in which they look at the static website
+# (tests/test_browser.py), poppler-utils (pdftotext, pdftoppm) and, where npm is, axe-core.
+#   bash setup.sh            # to use the tool
+#   bash setup.sh --test     # to run the tests: bash setup.sh --test && .venv/bin/python -m pytest
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
+for_tests=no
+for argument in "$@"; do
+  case "$argument" in
+    --test) for_tests=yes ;;
+    *) echo "setup: unknown option $argument (the only option is --test)" >&2; exit 2 ;;
+  esac
+done
+
 PYTHON=${PYTHON:-python3}
-system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium)
+system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+if [ "$for_tests" = yes ]; then
+  system_packages+=(poppler-utils chromium)
+fi
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -23,7 +37,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "setup: missing system packages (PDF output and the browser tests need them): ${missing[*]}; install them with your package manager" >&2
+    echo "setup: missing system packages (PDF output needs them; with --test, the tests too): ${missing[*]}; install them with your package manager" >&2
   fi
 fi
 
@@ -33,8 +47,8 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 # axe-core (npm) for the accessibility audit of the website; the tests skip it only where npm is absent.
-if command -v npm >/dev/null 2>&1 && [ ! -f node_modules/axe-core/axe.min.js ]; then
+if [ "$for_tests" = yes ] && command -v npm >/dev/null 2>&1 && [ ! -f node_modules/axe-core/axe.min.js ]; then
   npm install --no-save --no-audit --no-fund --silent axe-core@4 >/dev/null 2>&1 \
     || echo "setup: could not install axe-core with npm: the website's axe audit will be skipped" >&2
 fi
-echo "setup: ready (.venv/bin/frameworks)" >&2
+echo "setup: ready: run .venv/bin/frameworks, or put frameworks on your PATH with: source .venv/bin/activate" >&2

@@ -252,6 +252,12 @@ def _bluebook_dataset(c: Citation) -> str:
 
 def oscola(c: Citation) -> str:
     """The OSCOLA citation of the instrument (with its pinpoints), then the dataset it was read in."""
+    return f"{oscola_instrument(c)}; {_oscola_dataset(c)}."
+
+
+def oscola_instrument(c: Citation) -> str:
+    """The OSCOLA citation of the instrument alone, with its pinpoints (the brief's annex, which cites
+    the dataset once)."""
     record, r = c.record, c.reporters
     pins = pinpoints(c.pinpoints, bluebook=False)
     if record.kind == Kind.treaty:
@@ -307,7 +313,7 @@ def oscola(c: Citation) -> str:
         text += f", {pins}" if pins else ""
         if c.url and record.kind not in (Kind.statute,):
             text += f" <{c.url}>"
-    return f"{text}; {_oscola_dataset(c)}."
+    return text
 
 
 # --- Bluebook ----------------------------------------------------------------------------------

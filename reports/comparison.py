@@ -134,14 +134,25 @@ class Cell:
 
     @property
     def pinpoints(self) -> tuple[str, ...]:
-        """Labels of the provisions and excerpts cited: 'Article II', 'Sec. 10(2)'."""
-        return tuple(q.label for q in self.quotes)
+        """Labels of the provisions and excerpts cited, each once: 'Article II', 'Sec. 10(2)',
+        'TASS, 14 Dec 2020' (two excerpts of one report are one citation)."""
+        return tuple(dict.fromkeys(q.label for q in self.quotes))
 
     @property
     def cited(self) -> str:
-        """'Article II; Sec. 1 (third-party reproduction)': the pinpoints as a reader cites them, with
-        the words verified only in a third-party reproduction or press report marked."""
-        return "; ".join(f"{q.label} (third-party reproduction)" if q.secondary and q.ref.count("/") == 0 else q.label for q in self.quotes)
+        """'Article II; Sec. 1 (third-party reproduction)': the pinpoints as a reader cites them, each
+        once, with the words verified only in a third-party reproduction marked."""
+        labels = (f"{q.label} (third-party reproduction)" if q.secondary and q.ref.count("/") == 0 else q.label for q in self.quotes)
+        return "; ".join(dict.fromkeys(labels))
+
+    @property
+    def rests_on(self) -> str:
+        """What the cell rests on, in a line: its pinpoints (`cited`), else the sources it cites
+        ('Legilux, 20 Jul 2017'), else '' (a cell that is not yet, or takes no position)."""
+        if self.quotes:
+            return self.cited
+        named = (f"{s.publisher}, {format_date(s.date)}" if s.date else s.publisher for s in self.sources)
+        return "; ".join(dict.fromkeys(named))
 
     @property
     def rests_on_secondary(self) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from .style import escape_markdown, wrap_cells
+from .style import escape_markdown, hang, wrap_cells
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,11 @@ class Listing:
     rows: tuple[tuple[str, ...], ...]
     footer: str = ""
     terminal_keys: tuple[str, ...] | None = None  # the columns a terminal table shows (default: all)
+    # Shorter words for long values in a terminal table ('intergovernmental-process' -> 'intergov. process').
+    terminal_words: Mapping[str, str] = field(default_factory=dict)
+    # In a terminal, one entry per row (the first column, then the rest, the last wrapped under it)
+    # rather than a table: for rows whose last column is prose (the timeline's descriptions).
+    terminal_entries: bool = False
 
 
 # What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
@@ -61,11 +66,35 @@ def render_listing(listing: Listing, output_format: str, width: int = 100) -> st
         from .html import render
 
         return render("listing.html.j2", listing=listing)
+    return terminal_listing(listing, width)
+
+
+def terminal_listing(listing: Listing, width: int) -> str:
+    """The listing for a terminal of `width` columns: a table when it fits without breaking a word,
+    else (or when the listing asks for it) one entry per row."""
     from tabulate import tabulate
 
     shown = [i for i, key in enumerate(listing.keys) if listing.terminal_keys is None or key in listing.terminal_keys]
     columns = tuple(listing.columns[i] for i in shown)
-    rows = wrap_cells(columns, tuple(tuple(row[i] for i in shown) for row in listing.rows), width)
-    table = tabulate(rows, headers=columns, tablefmt="simple", disable_numparse=True)
-    footer = f"\n{listing.footer}" if listing.footer else ""
-    return f"{listing.title}\n\n{table}\n{footer}"
+    words = listing.terminal_words
+    values = tuple(tuple(words.get(row[i], row[i]) for i in shown) for row in listing.rows)
+    rows = None if listing.terminal_entries else wrap_cells(columns, values, width)
+    if rows is None:
+        # The text hangs under the second column when the first is short (dates), else 4 spaces in.
+        indent = max((len(row[0]) for row in values), default=0) + 2
+        indent = indent if indent <= 14 else 4
+        body = "\n".join(_entry(row, width, indent) for row in values) if values else "(none)"
+    else:
+        body = tabulate(rows, headers=columns, tablefmt="simple", disable_numparse=True)
+    footer = f"\n{hang(listing.footer, width, 0)}\n" if listing.footer else ""
+    return f"{hang(listing.title, width, 0)}\n\n{body}\n{footer}"
+
+
+def _entry(row: tuple[str, ...], width: int, indent: int) -> str:
+    """'19 Dec 1966  Outer Space Treaty (1967) · adopted' and, indented under it, the last column."""
+    first, *middle, last = row if len(row) > 1 else (*row, "")
+    head = first + " " * max(2, indent - len(first)) + " · ".join(cell for cell in middle if cell) if any(middle) else first
+    lines = [hang(head, width, indent)]
+    if last:
+        lines.append(hang(" " * indent + last, width, indent))
+    return "\n".join(lines)

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..schema.dates import format_date, last_day
-from ..schema.models import Article, Record
+from ..schema.dates import JOINING, LEAVING, SIGNING, format_date, last_day
+from ..schema.models import Article, Record, Source
 from ..schema.records import Dataset, UnknownTopic
 from .comparison import (
     AGREE,
@@ -54,7 +54,7 @@ from .edition import DATA_VERSION
 from .html import environment
 from .listing import Listing
 from .timeline import timeline
-from .typeset import AttachedFile, PdfJob, RenderedPdf, typeset, typeset_in_parts
+from .typeset import PAGE_OF, PAGES_MARK, AttachedFile, PdfJob, RenderedPdf, typeset, typeset_in_parts
 from .vocabulary import STANCES
 
 # Beyond this many frameworks the matrix columns get too narrow to read on a landscape A4 page
@@ -90,6 +90,8 @@ _ABBREVIATIONS = {"art", "arts", "sec", "secs", "para", "paras", "no", "nos", "c
 # CJK radicals to ideographs, and half/full-width forms: the ranges brief-cjk.otf covers.
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _STYLESHEET = '<link rel="stylesheet" href="asset:brief.css">'
+# The acts of States whose sources the annex groups (as reports.timeline does).
+_ACTS = {SIGNING, LEAVING, *JOINING}
 
 
 class BriefError(Exception):
@@ -176,10 +178,18 @@ class Brief:
 
     @property
     def citations(self) -> dict[str, str]:
-        """The OSCOLA citation of each record, as `frameworks cite ID --style oscola` prints it (sources annex)."""
-        from .citation import make_citation, oscola
+        """The OSCOLA citation of each record's instrument, as `frameworks cite ID --style oscola`
+        begins (sources annex; the dataset is cited once, in the annex's lede)."""
+        from .citation import make_citation, oscola_instrument
 
-        return {r.id: oscola(make_citation(r)) for r in self.records}
+        return {r.id: oscola_instrument(make_citation(r)) for r in self.records}
+
+    @property
+    def dataset_citation(self) -> str:
+        """The dataset as the annex cites it, once (OSCOLA), with this printing's data version."""
+        from .citation import DATASET_AUTHOR, DATASET_TITLE
+
+        return f"{DATASET_AUTHOR}, {DATASET_TITLE} (data version {self.data_version})"
 
     @property
     def data_version(self) -> str:
@@ -187,6 +197,12 @@ class Brief:
         date of the records shown and the start of the SHA-256 of their attached files, so a reader can
         tell two printings of different data apart."""
         return data_version(self.records, self.sources)
+
+
+def _article_of(records: tuple[Record, ...], cell: Cell, source_id: str) -> bool:
+    """Whether `source_id`, cited by `cell`, is a press report of seeds/articles.yaml."""
+    record = next(r for r in records if r.id == cell.framework)
+    return any(s.id == source_id and s.article for s in record.sources)
 
 
 def data_version(records: tuple[Record, ...] | list[Record], sources: tuple[SourceFile, ...] | list[SourceFile]) -> str:
@@ -261,7 +277,12 @@ def build_brief(
     comparison = build_comparison(dataset, ids, topics=wanted, as_of=as_of)
     records = tuple(dataset.records[i] for i in ids)
     cited = {q.ref.partition("/")[0] for row in comparison.rows for cell in row.cells for q in cell.quotes if "/" in q.ref}
-    cited |= {s.article for r in records for s in r.sources if s.article}
+    if pack or full:
+        cited |= {s.article for r in records for s in r.sources if s.article}
+    else:  # the brief lists what its cells rest on
+        reports = {(r.id, s.id): s.article for r in records for s in r.sources if s.article}
+        cells = [cell for row in comparison.rows for cell in row.cells]
+        cited |= {reports[cell.framework, s.id] for cell in cells for s in cell.sources if (cell.framework, s.id) in reports}
     articles = tuple(a for a in dataset.articles.values() if a.id in cited)
     files = tuple(SourceFile(i, dataset.files[i].name if i in dataset.files else f"{i}.yaml", sources[i]) for i in ids if i in sources)
     return Brief(
@@ -305,6 +326,74 @@ def write_pdf(
     except OSError as exc:
         raise BriefError(f"cannot write {output}: {exc.strerror or exc}") from None
     return rendered
+
+
+@dataclass(frozen=True)
+class ActSources:
+    """The sources of one kind of act of States on a framework (every signature, say), as one line."""
+
+    act: str  # 'signed', 'ratified', 'acceded', 'withdrew'
+    states: int
+    sources: tuple[Source, ...]
+
+    @property
+    def publishers(self) -> str:
+        """'NASA, U.S. Department of State, Reuters and 12 others'."""
+        names = list(dict.fromkeys(s.publisher for s in self.sources))
+        shown = ", ".join(names[:3])
+        return shown + (f" and {len(names) - 3} other{'s' if len(names) > 4 else ''}" if len(names) > 3 else "")
+
+
+@dataclass(frozen=True)
+class SourceList:
+    """A framework's sources as the annex lists them: one line each for those the document's
+    content rests on; one line per kind of act of States for the sources that only date those acts
+    (a signatory list's dozens of press releases), listed in small type in the full edition and
+    the pack; and how many more the attached record holds."""
+
+    record: Record
+    listed: tuple[Source, ...]
+    acts: tuple[ActSources, ...]
+    small: tuple[Source, ...]
+    press: int  # press reports the brief's cells rest on, listed under the press reports
+    in_record_only: int
+
+
+def source_list(record: Record, cells: list[Cell], edition: str) -> SourceList:
+    """The annex's sources of `record` for `edition` ('brief', 'full', 'pack'); `cells` are the
+    record's cells in the document. The brief lists what its cells cite and the official texts the
+    record was verified against (press reports once, under the press reports); the full edition and
+    the pack list every source."""
+    by_id = {s.id: s for s in record.sources}
+    party_acts = [e for e in record.status if e.party and e.event.value in _ACTS]
+    act_only = {sid for e in party_acts for sid in e.sources}
+    for e in record.status:
+        if e not in party_acts:
+            act_only -= set(e.sources)
+    act_only -= {sid for p in record.positions for sid in p.sources}
+    act_only -= {c.source for c in record.corrections} | {sid for c in record.corrections for sid in c.evidence}
+    if record.participation is not None and record.participation.source:
+        act_only.discard(record.participation.source)
+    press = 0
+    if edition == "brief":
+        # What the brief's cells rest on, and the official texts the record was last verified
+        # against; a press report is listed once, under the press reports.
+        texts = {sid for sid in record.verified_against if sid in by_id and by_id[sid].kind.value == "official-text"}
+        wanted = ({s.id for cell in cells for s in cell.sources} | texts) - act_only
+        press = sum(1 for sid in wanted if by_id[sid].article)
+        wanted = {sid for sid in wanted if not by_id[sid].article}
+    else:
+        wanted = set(by_id) - act_only
+    acts = []
+    for act in dict.fromkeys(e.event.value for e in party_acts):
+        events = [e for e in party_acts if e.event.value == act]
+        cited = tuple(by_id[sid] for sid in dict.fromkeys(sid for e in events for sid in e.sources) if sid in act_only)
+        if cited:
+            acts.append(ActSources("withdrew" if act == "withdrawal-effective" else act, len({e.party for e in events}), cited))
+    listed = tuple(s for s in record.sources if s.id in wanted)
+    small = tuple(s for s in record.sources if s.id in act_only) if edition != "brief" else ()
+    grouped = sum(1 for s in record.sources if s.id in act_only)
+    return SourceList(record, listed, tuple(acts), small, press, in_record_only=len(record.sources) - len(listed) - grouped - press)
 
 
 @dataclass(frozen=True)
@@ -478,6 +567,9 @@ def render_html(brief: Brief) -> str:
         generated=brief.generated.strftime("%d %b %Y, %H:%M UTC").lstrip("0"),
         generated_w3c=brief.generated.strftime("%Y-%m-%dT%H:%M:%SZ"),
         version=__version__,
+        source_lists=[source_list(r, [row.cells[i] for row in brief.comparison.rows], brief.edition) for i, r in enumerate(brief.records)],
+        pages_mark=PAGES_MARK,
+        page_of=PAGE_OF,
     )
     if _CJK.search(html):
         html = html.replace(_STYLESHEET, _STYLESHEET + '<link rel="stylesheet" href="asset:brief-cjk.css">', 1)

@@ -4,7 +4,6 @@ corrections, verification), built on the same Comparison cells as every other re
 from __future__ import annotations
 
 import json
-import textwrap
 from dataclasses import dataclass
 
 from ..schema.dates import format_date
@@ -12,7 +11,7 @@ from ..schema.models import Record, Source
 from ..schema.readings import readings
 from .comparison import Cell, Comparison, event_words, stance_words
 from .render import comparison_to_csv
-from .style import escape_markdown, wrap
+from .style import escape_markdown, hang, wrap
 from .timeline import participation_line
 
 
@@ -73,32 +72,32 @@ def _text(report: RecordReport, width: int) -> str:
     out += ["", wrap(r.summary, width), "", "STATUS"]
     for event in r.status:
         party = f" [{event.party}]" if event.party else ""
-        out.append(_hang(f"{format_date(event.date):>12}  {event_words(event.event)}{party}: {event.description}", width, 14))
+        out.append(hang(f"{format_date(event.date):>12}  {event_words(event.event)}{party}: {event.description}", width, 14))
     out += ["", "POSITIONS"]
     for label, cell in report.positions():
         dated = f" ({cell.dated})" if cell.dated else ""
         rests = f" (rests on: {cell.support})" if cell.positioned else ""
-        out.append(f"{label}: {stance_words(cell.stance).upper()}{dated}{rests}")
-        out.append(_hang("  " + cell.summary, width, 2))
+        out.append(hang(f"{label}: {stance_words(cell.stance).upper()}{dated}{rests}", width, 2))
+        out.append(hang("  " + cell.summary, width, 2))
         if cell.why_not_known:
-            out.append(_hang(f"  {cell.why_not_known}", width, 4))
+            out.append(hang(f"  {cell.why_not_known}", width, 4))
         if earlier := report.earlier(cell.topic):
-            out.append(_hang("  Earlier readings: " + earlier, width, 4))
+            out.append(hang("  Earlier readings: " + earlier, width, 4))
         for quote in cell.quotes:
             flag = " (quoted from a third-party reproduction)" if quote.secondary else ""
-            out.append(_hang(f"  {quote.label}{flag}: “{quote.text}”", width, 4))
+            out.append(hang(f"  {quote.label}{flag}: “{quote.text}”", width, 4))
         if cell.sources:
-            out.append(_hang("  Sources: " + "; ".join(s.id for s in cell.sources), width, 4))
+            out.append(hang("  Sources: " + "; ".join(s.id for s in cell.sources), width, 4))
         if cell.note:
-            out.append(_hang(f"  Note: {cell.note}", width, 4))
+            out.append(hang(f"  Note: {cell.note}", width, 4))
     out += ["", "SOURCES"]
     for s in r.sources:
-        out.append(_hang(f"[{s.id}] {_source_line(s)}", width, 2))
+        out.append(hang(f"[{s.id}] {_source_line(s)}", width, 2))
     if r.corrections:
         out += ["", "CORRECTIONS OF SOURCES"]
         for c in r.corrections:
-            out.append(_hang(f"[{c.source}] claims: “{c.claim}”", width, 2))
-            out.append(_hang(f"  Correct: {c.correction} (evidence: {', '.join(c.evidence)})", width, 4))
+            out.append(hang(f"[{c.source}] claims: “{c.claim}”", width, 2))
+            out.append(hang(f"  Correct: {c.correction} (evidence: {', '.join(c.evidence)})", width, 4))
     return "\n".join(out) + "\n"
 
 
@@ -111,11 +110,6 @@ def _source_line(s: Source) -> str:
     if s.retrieved:
         parts.append(f"retrieved {s.retrieved}")
     return " ".join(parts[:2]) + (", " + ", ".join(parts[2:]) if parts[2:] else "")
-
-
-def _hang(text: str, width: int, indent: int) -> str:
-    """Wrap with a hanging indent."""
-    return "\n".join(textwrap.wrap(text, width, subsequent_indent=" " * indent, break_on_hyphens=False)) or text
 
 
 def _markdown(report: RecordReport) -> str:

@@ -51,9 +51,19 @@ def render_comparison(comparison: Comparison, output_format: str, *, width: int 
     return comparison_to_table(comparison, width=width, colour=colour, quotes=quotes)
 
 
+# A title longer than this (two lines of a narrow terminal) names the frameworks by number only.
+HEADING_MAX = 150
+
+
 def heading(comparison: Comparison) -> str:
-    """'Outer Space Treaty (ost) vs EO 13914 (us-eo-2020)', the title every format uses."""
-    return " vs ".join(f"{c.short_title} ({c.id})" for c in comparison.columns)
+    """The title every format uses: 'Outer Space Treaty (ost) vs EO 13914 (us-eo-2020)' for up to
+    three frameworks; '5 frameworks compared: ost, us-eo-2020, ...' for more, or, when even the ids
+    would run past two lines, '16 frameworks compared' (the table names each)."""
+    columns = comparison.columns
+    if len(columns) <= 3:
+        return " vs ".join(f"{c.short_title} ({c.id})" for c in columns)
+    ids = f"{len(columns)} frameworks compared: " + ", ".join(c.id for c in columns)
+    return ids if len(ids) <= HEADING_MAX else f"{len(columns)} frameworks compared"
 
 
 def subtitle(comparison: Comparison) -> str:
@@ -70,8 +80,8 @@ def _cell_text(cell: Cell, width: int, colour: bool, quotes: bool) -> str:
     lines = [colour_stance(cell.stance, colour) + (f" · {cell.dated}" if cell.dated else ""), wrap(cell.summary, width)]
     if cell.why_not_known:
         lines.append(wrap(cell.why_not_known, width))
-    if cell.pinpoints:
-        lines.append(wrap("[" + cell.cited + "]", width))
+    if cell.rests_on:
+        lines.append(wrap("[" + cell.rests_on + "]", width))
     if quotes:
         for quote in cell.quotes:
             lines.append(wrap(f"{quote.label}: “{quote.text}”", width))
@@ -97,7 +107,10 @@ def comparison_to_table(comparison: Comparison, *, width: int = 100, colour: boo
         [wrap(row.label, TOPIC_COLUMN) + "\n" + _mark(row)] + [_cell_text(cell, per_column, colour, quotes) for cell in row.cells]
         for row in comparison.rows
     ]
-    out.append(tabulate(rows, headers=headers, tablefmt="grid", disable_numparse=True))
+    table = tabulate(rows, headers=headers, tablefmt="grid", disable_numparse=True)
+    if max(len(line) for line in table.splitlines()) > width:  # a word wider than its column: never break it
+        return "\n".join(out) + _stacked(comparison, width, colour, quotes)
+    out.append(table)
     return "\n".join(out) + "\n"
 
 
@@ -143,8 +156,8 @@ def comparison_to_markdown(comparison: Comparison, *, quotes: bool = False) -> s
             text = f"**{stance_words(cell.stance)}**{dated}<br>{escape_markdown(cell.summary)}"
             if cell.why_not_known:
                 text += f"<br>*{escape_markdown(cell.why_not_known)}*"
-            if cell.pinpoints:
-                text += f"<br>*{escape_markdown(cell.cited)}*"
+            if cell.rests_on:
+                text += f"<br>*{escape_markdown(cell.rests_on)}*"
             cells.append(text)
         lines.append("| " + " | ".join(cells) + " |")
     if quotes:
@@ -188,17 +201,22 @@ def comparison_to_csv(comparison: Comparison) -> str:
     return csv_text(CSV_FIELDS, rows)
 
 
+def summary_dict(comparison: Comparison) -> dict[str, Any]:
+    """The headline of the JSON shapes (the comparison's and the grid's): topics, counts, text."""
+    return {
+        "topics_compared": comparison.topics_compared,
+        "counts": {relation: comparison.count(relation) for relation in HEADLINE_ORDER},
+        "shown": list(comparison.shown) if comparison.shown is not None else None,
+        "text": comparison.agreement(),
+    }
+
+
 def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
     """The stable JSON shape (documented in the README under "JSON output")."""
     return {
         "format": JSON_FORMAT,
         "as_of": comparison.as_of,
-        "summary": {
-            "topics_compared": comparison.topics_compared,
-            "counts": {relation: comparison.count(relation) for relation in HEADLINE_ORDER},
-            "shown": list(comparison.shown) if comparison.shown is not None else None,
-            "text": comparison.agreement(),
-        },
+        "summary": summary_dict(comparison),
         "frameworks": [asdict(c) for c in comparison.columns],
         "topics": [
             {

@@ -6,10 +6,12 @@ Pages (each a folder with an index.html, so URLs stay stable and clean on any st
     frameworks/<id>/               one framework in full (what `show` prints, plus its list coverage)
     topics/<topic>/                every framework's position on one topic, with quotes
     compare/                       pick frameworks; the headline counts and the grid, computed in the
-                                   browser from data/compare.json (compare.js mirrors Row.relation)
+                                   browser from data/compare.js (compare.js mirrors Row.relation)
     compare/<a>--<b>/              ready-made pairs as static pages, for readers without JavaScript
     timeline/, signatories/        the dated events and the party lists with their coverage
     method/                        what the stances mean, how agreement is counted, every source
+    search/                        a search over frameworks, topics, positions and quotes, in the
+                                   browser, from an index built here (data/search.js)
 
 Everything is built from the values every other renderer uses (build_comparison, timeline,
 signatories): the templates only lay them out. Record text is escaped by Jinja2's autoescape (the
@@ -54,8 +56,12 @@ from .vocabulary import RELATIONS, STANCES, stance_css
 # A file at the top of every built site: only a folder holding it is ever replaced by a new build.
 MARKER = ".frameworks-site"
 MARKER_TEXT = "A website built by `frameworks site`; the next build replaces this whole folder.\n"
-ASSETS = ("site.css", "compare.js")
+ASSETS = ("site.css", "compare.js", "search.js")
 COMPARE_DATA = "data/compare.json"
+# The same data as scripts that set a global: a page opened from disk (file://) may load a script
+# beside it but may not fetch a JSON file, so the compare and search pages load these.
+COMPARE_SCRIPT = ("data/compare.js", "FRAMEWORKS_COMPARE")
+SEARCH_SCRIPT = ("data/search.js", "FRAMEWORKS_SEARCH")
 COMPARE_FORMAT = "frameworks.site-compare/1"
 # The pairs of the project's design card, compared on static pages (readers without JavaScript get
 # these; the compare page picks any set). Ids or aliases; a pair naming an unknown record is left out.
@@ -178,6 +184,8 @@ def compare_data(dataset: Dataset, overview: Comparison) -> dict[str, Any]:
         "relations": {r.id: {"words": r.words, "words_two": r.words_two or r.words, "difference": r.difference} for r in RELATIONS},
         "words": {stance: stance_words(stance) for stance in sorted({c.stance for r in overview.rows for c in r.cells})},
         "topics": [{"id": row.topic, "label": row.label} for row in overview.rows],
+        # Aliases (lower case) to ids, so that an address such as #eo-13914 picks its record.
+        "aliases": {alias.lower(): column.id for column in overview.columns for alias in dataset.records[column.id].aliases},
         "frameworks": [
             {
                 "id": column.id,
@@ -192,6 +200,36 @@ def compare_data(dataset: Dataset, overview: Comparison) -> dict[str, Any]:
             for i, column in enumerate(overview.columns)
         ],
     }
+
+
+def script_setting(name: str, data_json: str) -> bytes:
+    """A script that sets window.NAME to the JSON `data_json`. JSON is JavaScript; '<' is escaped so
+    that no record text can ever read as a closing tag, should the script be inlined one day."""
+    return f"window.{name} = {data_json.replace('<', chr(92) + 'u003c')};\n".encode()
+
+
+def search_index(dataset: Dataset, overview: Comparison) -> list[list[str]]:
+    """What the search page searches, built once here: [kind, title, text, link] for every framework,
+    topic, position (summary and gist) and quote; links are relative to the site's root."""
+    entries: list[list[str]] = []
+    for index, column in enumerate(overview.columns):
+        record = dataset.records[column.id]
+        also = f" (also {', '.join(record.aliases)})" if record.aliases else ""
+        entries.append(["framework", column.short_title, f"{record.title}{also}. {record.summary}", f"frameworks/{column.id}/"])
+        quoted: set[str] = set()
+        for row in overview.rows:
+            cell = row.cells[index]
+            link = f"frameworks/{column.id}/#{row.topic}"
+            words = stance_words(cell.stance)
+            said = " ".join(filter(None, [cell.gist, cell.summary]))
+            entries.append(["position", f"{column.short_title}: {row.label} ({words})", said, link])
+            for quote in cell.quotes:
+                if quote.ref not in quoted:
+                    quoted.add(quote.ref)
+                    entries.append(["quote", f"{column.short_title}, {quote.label}", quote.text, link])
+    for row in overview.rows:
+        entries.append(["topic", row.label, row.question, f"topics/{row.topic}/"])
+    return entries
 
 
 @cache
@@ -311,9 +349,13 @@ def site_files(dataset: Dataset, day: dt.date | None = None, changes: Changes | 
         text_statuses=text_statuses(dataset, ids),
         rubric=rubric_html(),
     )
+    yield page("search/index.html", "search.html.j2")
     yield page("404.html", "404.html.j2")
     data = json.dumps(compare_data(dataset, overview), ensure_ascii=False, separators=(",", ":"))
     yield COMPARE_DATA, (data + "\n").encode("utf-8")
+    yield COMPARE_SCRIPT[0], script_setting(COMPARE_SCRIPT[1], data)
+    index = json.dumps(search_index(dataset, overview), ensure_ascii=False, separators=(",", ":"))
+    yield SEARCH_SCRIPT[0], script_setting(SEARCH_SCRIPT[1], index)
     for name in ASSETS:
         yield f"assets/{name}", (TEMPLATES / "site" / name).read_bytes()
     yield "assets/stances.css", (stance_css() + "\n").encode("utf-8")

@@ -17,33 +17,59 @@ def relation_mark(relation: str, frameworks: int) -> str:
     return words.upper() if entry.difference else words
 
 
+class _Wrapper(textwrap.TextWrapper):
+    """textwrap that breaks lines at spaces and after a word's hyphens, but never inside a word or
+    a web address (a piece wider than the line keeps its line, wider)."""
+
+    def _split(self, text: str) -> list[str]:
+        chunks: list[str] = []
+        for chunk in self.wordsep_simple_re.split(text):
+            chunks.extend([chunk] if "://" in chunk else (c for c in self.wordsep_re.split(chunk) if c))
+        return [c for c in chunks if c]
+
+
+def _wrapper(width: int, indent: int = 0) -> _Wrapper:
+    return _Wrapper(max(width, 4), subsequent_indent=" " * indent, break_long_words=False)
+
+
 def wrap(text: str, width: int) -> str:
-    """Wrap `text` to `width` columns, keeping its own line breaks; never breaks a word in two
-    unless the word alone is wider than the column."""
-    width = max(width, 4)
+    """Wrap `text` to `width` columns, keeping its own line breaks; lines break at spaces and after
+    hyphens, never inside a word or a web address (those wider than the column keep a line, wider)."""
+    wrapper = _wrapper(width)
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        lines.extend(textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""])
+        lines.extend(wrapper.wrap(paragraph) or [""])
     return "\n".join(lines)
 
 
-def wrap_cells(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], width: int) -> list[list[str]]:
-    """Wrap the cells of a 'simple' tabulate table so that the whole table fits in `width`.
+def longest_word(text: str) -> int:
+    """The width of the widest piece `wrap` never breaks (a word, or part of a hyphenated word)."""
+    return max((len(line) for line in wrap(text, 1).splitlines()), default=0)
 
-    Narrow columns keep their natural width; the widest give way first, the first never.
+
+def wrap_cells(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], width: int) -> list[list[str]] | None:
+    """Wrap the cells of a 'simple' tabulate table so that the whole table fits in `width`; None
+    when it cannot fit without breaking a word (the caller then lays the rows out one under another).
+
+    Narrow columns keep their natural width; the widest give way first, the first (ids) never.
     """
     count = len(columns)
-    budget = max(width - 2 * (count - 1), 10 * count)
+    budget = width - 2 * (count - 1)
     natural = [max([len(columns[i])] + [max((len(x) for x in row[i].splitlines()), default=0) for row in rows]) for i in range(count)]
-    # The first column holds ids, which must stay whole; the others wrap down to 8 characters.
-    minimum = [natural[0]] + [min(natural[i], max(len(columns[i]), 8)) for i in range(1, count)]
+    minimum = [natural[0]] + [max([len(columns[i])] + [longest_word(row[i]) for row in rows]) for i in range(1, count)]
+    if sum(minimum) > budget:
+        return None
     widths = list(natural)
     while sum(widths) > budget:
         shrinkable = [i for i in range(count) if widths[i] > minimum[i]]
-        if not shrinkable:
-            break
         widths[max(shrinkable, key=widths.__getitem__)] -= 1
     return [[wrap(cell, widths[i]) for i, cell in enumerate(row)] for row in rows]
+
+
+def hang(text: str, width: int, indent: int) -> str:
+    """Wrap `text` to `width` with every line after the first indented by `indent` spaces, breaking
+    only at spaces and after hyphens."""
+    return "\n".join(_wrapper(width, indent).wrap(text)) or text
 
 
 def escape_markdown(text: str) -> str:

@@ -17,6 +17,7 @@ import datetime as dt
 import gc
 import io
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -70,8 +71,13 @@ def typeset(job: PdfJob) -> RenderedPdf:
     weasyprint = load_weasyprint()
     fetcher = asset_fetcher()
     attachments = _attachments(weasyprint, job, fetcher)
-    with captured_warnings() as warnings, font_configuration() as fonts:
-        document = weasyprint.HTML(string=job.html, url_fetcher=fetcher).render(font_config=fonts)
+    html = job.html
+    with font_configuration() as fonts, captured_warnings() as warnings:
+        if needs_numbers(html):  # a first layout finds the page numbers to write in (see typeset_in_parts)
+            first = weasyprint.HTML(string=html, url_fetcher=fetcher).render(font_config=fonts)
+            html = number_pages(html, _anchor_pages(first.pages, 1), len(first.pages))
+            del first
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(font_config=fonts)
         # Layout leaves many reference cycles behind; freeing them before the PDF is assembled keeps
         # the two phases' memory from adding up (~20 MiB in the pack). A short brief has little to
         # free and would pay ~0.05 s for it.
@@ -191,62 +197,131 @@ def _fetcher_class() -> type:
 # What a part cannot know is fixed when the parts are joined: links that lead into another part
 # (written as LINK_MARK + anchor, made internal again), bookmarks (rebuilt from every page's), the
 # tag tree (each part's, under one Document), the named destinations and the attached files. Pages
-# are numbered on: each part starts its page counter where the last one stopped; a part cannot
-# know the total, so a document in parts says "Page N", not "Page N of M".
+# are numbered on: each part starts its page counter where the last one stopped. What a part cannot
+# know (the total of pages, the pages of a contents list) is learnt from a first layout of every part
+# and written into the HTML as plain text before the second (`number_pages`): twice the layout time,
+# the same peak memory.
 
 LINK_MARK = "frameworks-part-link:"
 PART_HTML_CHARS = 150_000  # HTML per part: ~30 pages of the pack, ~60 MiB of layout
+# What no part can know, filled in after a first layout (`number_pages`): the page total, written
+# in the HTML (in a CSS string, for the footer) as PAGES_MARK, and the page an anchor falls on,
+# written as the text of an element with a PAGE_OF attribute naming the anchor (the contents list).
+PAGES_MARK = "@@PAGES@@"
+PAGE_OF = "data-page-of"
+_PAGE_OF = re.compile(r"(<[^<>]*\s" + PAGE_OF + r'="([^"]+)"[^<>]*>)[^<]*(<)')
+
+
+def needs_numbers(html: str) -> bool:
+    """Whether `html` holds page numbers only a finished layout knows (PAGES_MARK, PAGE_OF)."""
+    return PAGES_MARK in html or f" {PAGE_OF}=" in html
+
+
+def number_pages(html: str, anchors: Mapping[str, int], total: int) -> str:
+    """`html` with PAGES_MARK replaced by `total` and each PAGE_OF element's text by the page its
+    anchor falls on ('?' for an anchor the layout did not place, which `typeset_in_parts` reports)."""
+    html = html.replace(PAGES_MARK, str(total))
+    return _PAGE_OF.sub(lambda m: f"{m[1]}{anchors.get(m[2], '?')}{m[3]}", html)
+
+
+def _anchor_pages(pages: list[Any], first_number: int) -> dict[str, int]:
+    """The page number (from `first_number`) on which each anchor of `pages` first falls (an element
+    that runs over several pages has its anchor on each)."""
+    found: dict[str, int] = {}
+    for number, page in enumerate(pages, start=first_number):
+        for name in page.anchors:
+            found.setdefault(name, number)
+    return found
 
 
 def typeset_in_parts(job: PdfJob, part_chars: int = PART_HTML_CHARS) -> RenderedPdf:
     """Typeset `job` (HTML whose flow is made of data-unit elements) a part at a time, joined into one
-    tagged PDF with the same pages as one layout would give. See the comment above."""
-    import lxml.html
+    tagged PDF with the same pages as one layout would give. See the comment above.
+
+    When the HTML holds page numbers no part can know (`needs_numbers`: the total in the footer, the
+    pages of a contents list), the parts are laid out twice: once to learn the numbers, and once,
+    with the numbers written in, to make the PDF. Their text sits on pages of their own or in the
+    margins, so writing them in moves nothing: the second layout's anchors are checked against the first."""
 
     weasyprint = load_weasyprint()
-    tree = lxml.html.document_fromstring(job.html)
-    units = tree.xpath("//*[@data-unit]")
-    if not units:
-        return typeset(job)
-    for index, unit in enumerate(units):
-        unit.set("data-unit", str(index))
-    sizes = [len(lxml.html.tostring(unit)) for unit in units]
     fetcher = asset_fetcher()
+    with font_configuration() as fonts:  # one for every part and both layouts: the fonts are loaded once
+        return _typeset_parts(weasyprint, job, part_chars, fetcher, fonts)
+
+
+def _typeset_parts(weasyprint: ModuleType, job: PdfJob, part_chars: int, fetcher: Any, fonts: Any) -> RenderedPdf:
+    """typeset_in_parts with its fetcher and font configuration."""
+    import lxml.html
+
+    html, anchors = job.html, None
+    if needs_numbers(html):
+        anchors, total = {}, 0
+        for _, part, pages_done in _laid_out_parts(lxml.html.document_fromstring(html), part_chars, fetcher, fonts, []):
+            anchors = _anchor_pages(part.pages, pages_done + 1) | anchors  # an earlier part's page stands
+            total = pages_done + len(part.pages)
+            del part  # this part's layout, before the next is made
+        html = number_pages(html, anchors, total)
+    tree = lxml.html.document_fromstring(html)
+    if not tree.xpath("//*[@data-unit]"):
+        return typeset(PdfJob(html=html, attachments=job.attachments, generated=job.generated))
     parts: list[bytes] = []
     bookmarks: list[tuple[int, str, int, float]] = []  # level, label, page index, y (CSS px from the top)
     warnings: list[str] = []
-    first, pages_done = 0, 0
-    with font_configuration() as fonts:  # one for every part: the fonts are loaded once
-        while first < len(units):
-            chars = part_chars
-            last = _part_end(sizes, first, chars)
-            while True:
-                html = _part_html(tree, first, last, pages_done + 1)
-                with captured_warnings() as logged:
-                    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(font_config=fonts)
-                lead = 1 if first else 0
-                keep, following = _part_break(document.pages, last == len(units), lead)
-                if keep > lead or last == len(units):
-                    break
-                chars *= 2  # no page starts with a fresh unit yet: a longer part
-                last = max(last + 1, _part_end(sizes, first, chars))
-                del document
-                gc.collect()
-            warnings += logged
-            pages = document.pages[lead:keep]
-            for number, page in enumerate(pages, start=pages_done):
-                bookmarks += [(level, label, number, y) for level, label, (_, y), _ in page.bookmarks]
-            attachments = _attachments(weasyprint, job, fetcher) if following is None else []
-            with captured_warnings() as logged:
-                parts.append(document.copy(pages).write_pdf(attachments=attachments, pdf_identifier=False, pdf_variant=PDF_VARIANT))
-            warnings += logged
-            pages_done += len(pages)
-            del document, pages, html  # this part's layout, before the next is made
-            gc.collect()
-            first = len(units) if following is None else following
+    placed: dict[str, int] = {}
+    total = 0
+    for following, part, pages_done in _laid_out_parts(tree, part_chars, fetcher, fonts, warnings):
+        for number, page in enumerate(part.pages, start=pages_done):
+            bookmarks += [(level, label, number, y) for level, label, (_, y), _ in page.bookmarks]
+        placed = _anchor_pages(part.pages, pages_done + 1) | placed
+        attachments = _attachments(weasyprint, job, fetcher) if following is None else []
+        with captured_warnings() as logged:
+            parts.append(part.write_pdf(attachments=attachments, pdf_identifier=False, pdf_variant=PDF_VARIANT))
+        warnings += logged
+        total = pages_done + len(part.pages)
+        del part  # this part's layout, before the next is made
+    if anchors is not None and any(placed.get(name) != number for name, number in anchors.items()):
+        warnings.append("page numbers moved when they were written in: the contents list may be off")
     if fetcher.refused:
         warnings.append("refused to fetch: " + ", ".join(sorted(set(fetcher.refused))))
-    return RenderedPdf(data=join_parts(parts, bookmarks), pages=pages_done, warnings=tuple(warnings))
+    return RenderedPdf(data=join_parts(parts, bookmarks), pages=total, warnings=tuple(warnings))
+
+
+def _laid_out_parts(tree: Any, part_chars: int, fetcher: Any, fonts: Any, warnings: list[str]) -> Iterator[tuple[int | None, Any, int]]:
+    """Lay `tree` out a part at a time: yields (the unit the next part starts with, or None after the
+    last part; a WeasyPrint document of the part's pages; the number of pages before them). The
+    caller drops the document before asking for the next part, so that only one part's layout is in
+    memory at a time."""
+    import lxml.html
+
+    weasyprint = load_weasyprint()
+    units = tree.xpath("//*[@data-unit]")
+    for index, unit in enumerate(units):
+        unit.set("data-unit", str(index))
+    sizes = [len(lxml.html.tostring(unit)) for unit in units]
+    first, pages_done = 0, 0
+    while first < len(units):
+        chars = part_chars
+        last = _part_end(sizes, first, chars)
+        while True:
+            html = _part_html(tree, first, last, pages_done + 1)
+            with captured_warnings() as logged:
+                document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(font_config=fonts)
+            lead = 1 if first else 0
+            keep, following = _part_break(document.pages, last == len(units), lead)
+            if keep > lead or last == len(units):
+                break
+            chars *= 2  # no page starts with a fresh unit yet: a longer part
+            last = max(last + 1, _part_end(sizes, first, chars))
+            del document
+            gc.collect()
+        warnings += logged
+        part = document.copy(document.pages[lead:keep])
+        del document, html
+        yield following, part, pages_done
+        pages_done += len(part.pages)
+        del part
+        gc.collect()
+        first = len(units) if following is None else following
 
 
 def _part_end(sizes: list[int], first: int, chars: int) -> int:

@@ -28,15 +28,16 @@ class StanceWord:
     ansi: str  # SGR code for a terminal
     colour: str  # CSS text colour
     fill: str  # CSS background
+    code: str  # two letters, for the stance-only grid (compare --grid): fifteen topics fit in 80 columns
     outline: str = "solid"  # CSS border style
 
 
 STANCES = (
-    StanceWord("affirms", "affirms", "yes: the text says so, or grants it", "1;34", "#ffffff", "#0b3c66"),
-    StanceWord("conditional", "conditional", "yes, but only under conditions the text itself sets", "34", "#0b3c66", "#b9d7f0"),
-    StanceWord("denies", "denies", "no: the text expressly rejects it", "1;33", "#2b1700", "#e69f00"),
-    StanceWord("disputed", "disputed", "two cited readings of the text disagree", "35", "#2e1247", "#c9a6e4", "double"),
-    StanceWord("silent", "silent", "a text we hold was read and does not address it", "2", "#3a3f47", "#ffffff"),
+    StanceWord("affirms", "affirms", "yes: the text says so, or grants it", "1;34", "#ffffff", "#0b3c66", "af"),
+    StanceWord("conditional", "conditional", "yes, but only under conditions the text itself sets", "34", "#0b3c66", "#b9d7f0", "co"),
+    StanceWord("denies", "denies", "no: the text expressly rejects it", "1;33", "#2b1700", "#e69f00", "de"),
+    StanceWord("disputed", "disputed", "two cited readings of the text disagree", "35", "#2e1247", "#c9a6e4", "di", "double"),
+    StanceWord("silent", "silent", "a text we hold was read and does not address it", "2", "#3a3f47", "#ffffff", "si"),
     StanceWord(
         "not-known",
         "not known",
@@ -44,10 +45,11 @@ STANCES = (
         "2",
         "#3a3f47",
         "#e4e4e4",
+        "nk",
         "dashed",
     ),
-    StanceWord(NOT_YET, NOT_YET, "did not exist on the as-of date", "2", "#5b6472", "#ffffff", "dotted"),
-    StanceWord(UNRECORDED, UNRECORDED, "the record takes no position on the topic yet", "2", "#5b6472", "#ffffff", "dotted"),
+    StanceWord(NOT_YET, NOT_YET, "did not exist on the as-of date", "2", "#5b6472", "#ffffff", "ny", "dotted"),
+    StanceWord(UNRECORDED, UNRECORDED, "the record takes no position on the topic yet", "2", "#5b6472", "#ffffff", "nr", "dotted"),
 )
 STANCE_BY_VALUE = {s.stance: s for s in STANCES}
 
@@ -60,6 +62,7 @@ class Relation:
     words: str  # headline words ("opposed on 1")
     meaning: str
     difference: bool  # kept by --differences
+    mark: str  # one character, for the stance-only grid's relation row
     words_two: str = ""  # the words when exactly two frameworks are compared, if different
 
     def say(self, frameworks: int) -> str:
@@ -75,22 +78,24 @@ ALL_SILENT = "all-silent"
 NOT_COMPARABLE = "not-comparable"
 
 RELATIONS = (
-    Relation(OPPOSED, "opposed", "one framework affirms or grants (affirms, conditional) and another denies", True),
+    Relation(OPPOSED, "opposed", "one framework affirms or grants (affirms, conditional) and another denies", True, "×"),
     Relation(
         DEGREE,
         "differ in degree",
         "the frameworks that speak take different stances short of opposition: affirms vs conditional, or disputed vs a stance",
         True,
+        "≠",
     ),
     Relation(
         ONE_SILENT,
         "one side silent",
         "the frameworks that speak agree; the others do not address the topic (no departure can be read from silence)",
         True,
+        "~",
     ),
-    Relation(AGREE, "agree", "every framework takes the same substantive stance", False),
-    Relation(ALL_SILENT, "all silent", "no framework's text addresses the topic", False, "both silent"),
-    Relation(NOT_COMPARABLE, "not comparable", "a stance is not known, or a framework did not exist yet on the as-of date", False),
+    Relation(AGREE, "agree", "every framework takes the same substantive stance", False, "="),
+    Relation(ALL_SILENT, "all silent", "no framework's text addresses the topic", False, "–", "both silent"),
+    Relation(NOT_COMPARABLE, "not comparable", "a stance is not known, or a framework did not exist yet on the as-of date", False, "?"),
 )
 RELATION_BY_ID = {r.id: r for r in RELATIONS}
 HEADLINE_ORDER = tuple(r.id for r in RELATIONS)
@@ -110,8 +115,9 @@ def stance_css() -> str:
     )
 
 
-def colour_stance(stance: str, enabled: bool) -> str:
-    """The stance word, coloured with ANSI codes when `enabled` (a TTY without NO_COLOR)."""
+def colour_stance(stance: str, enabled: bool, word: str | None = None) -> str:
+    """The stance word (or `word` standing for it, as the grid's two-letter codes), coloured with ANSI
+    codes when `enabled` (a TTY without NO_COLOR)."""
     entry = STANCE_BY_VALUE.get(stance)
-    word = stance_words(stance)
+    word = stance_words(stance) if word is None else word
     return f"\x1b[{entry.ansi}m{word}\x1b[0m" if enabled and entry else word

@@ -2,8 +2,8 @@
 
 It speaks the Chrome DevTools protocol over --remote-debugging-pipe (NUL-separated JSON on file
 descriptors 3 and 4), so it needs neither a websocket library nor a browser download: Debian's
-`chromium` package is enough. The site is served from a local http.server on 127.0.0.1 (the
-compare page fetches its JSON, which browsers refuse over file://).
+`chromium` package is enough. The site is served from a local http.server on 127.0.0.1, as a
+reader's host would serve it (tests/test_browser.py also opens pages from disk, file://).
 
     .venv/bin/python tests/chromium.py SITE_DIR docs/     # the README's screenshots, docs/site-*.png
 """
@@ -221,7 +221,7 @@ def browser(executable: str | None = None) -> Iterator[Browser]:
     """A headless Chromium for the duration."""
     found = executable or find_chromium()
     if not found:
-        raise BrowserError("Chromium not found: install Debian's chromium package (setup.sh does)")
+        raise BrowserError("Chromium not found: install Debian's chromium package (bash setup.sh --test does)")
     driver = Browser(found)
     try:
         yield driver
@@ -231,7 +231,9 @@ def browser(executable: str | None = None) -> Iterator[Browser]:
 
 # The README's screenshots: (file name, page, what to do first, viewport width).
 SHOTS = (
-    ("site-index.png", "", None, 1600),
+    ("site-index.png", "", None, 1280),
+    ("site-index-phone.png", "", None, 390),
+    ("site-search.png", "search/#q=national%20appropriation", "document.documentElement.dataset.searchReady", 1280),
     ("site-framework.png", "frameworks/ost/", None, 1280),
     ("site-topic.png", "topics/resource-ownership/", None, 1280),
     ("site-compare.png", "compare/#ost,us-eo-2020,artemis-accords", "document.documentElement.dataset.compareReady", 1280),

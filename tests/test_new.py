@@ -126,3 +126,21 @@ def test_new_writes_where_told(root: Path, tmp_path_factory: pytest.TempPathFact
     assert "\nid: lunar-code\n" in text and "provisions:" not in text  # a national position quotes no text
     schema_ref = text.splitlines()[0].removeprefix("# yaml-language-server: $schema=")
     assert (elsewhere.parent / schema_ref).resolve() == (root / "schema" / "framework.schema.json").resolve()
+
+
+def test_new_with_stdout_redirected_prints_the_template_and_names_no_file(root: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "FRAMEWORKS_ROOT": str(root)}
+    result = subprocess.run(
+        [sys.executable, "-m", "space_frameworks", "new", "lunar-code", "--kind", "statute"],
+        capture_output=True, text=True, cwd=root, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "\nid: lunar-code\n" in result.stdout
+    assert not (root / "frameworks" / "lunar-code.yaml").exists()
+    assert "no file written" in result.stderr and "lunar-code.yaml" not in result.stderr and "wrote" not in result.stderr
+    printed = cli("new", "lunar-code", "--kind", "statute", "--output", "-")
+    assert printed.exit_code == 0 and "\nid: lunar-code\n" in printed.stdout and "lunar-code.yaml" not in printed.stderr

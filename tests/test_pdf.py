@@ -395,7 +395,7 @@ def test_pack_of_named_frameworks_has_an_overview_then_a_chapter_each(fixture_re
     reader = pypdf.PdfReader(path)
     marks = outline(reader)
     top = [t for level, t, _ in marks if level == 1]
-    assert top == ["Overview", "The frameworks", "Timeline of status events", "Annex A. Sources", "Annex B. Attached records"]
+    assert top == ["Overview", "Contents", "The frameworks", "Timeline of status events", "Annex A. Sources", "Annex B. Attached records"]
     start, end = (next(i for i, m in enumerate(marks) if m[1] == title) for title in ("The frameworks", "Timeline of status events"))
     # Treaties first (alpha and gamma: same date, so by id), then the national position.
     assert [t for _, t, _ in marks[start + 1 : end]] == ["Alpha Treaty", "Gamma Treaty", "Beta position"]
@@ -414,8 +414,8 @@ def test_real_pack_pages_are_numbered_on_with_the_running_header_on_each(real_pa
     reader = pypdf.PdfReader(real_pack)
     assert len(texts) > 60  # long enough to be typeset in several parts
     for number, text in enumerate(texts, start=1):
-        footer = re.search(r"Page (\d+)( of \d+)?\s*$", text)
-        assert footer and footer[1] == str(number) and footer[2] is None  # no part knows the total
+        footer = re.search(r"Page (\d+) of (\d+)\s*$", text)
+        assert footer and footer[1] == str(number) and footer[2] == str(len(texts))  # the total, learnt by a first layout
         assert "Data version" in text
         if number > 1:  # page 1, the overview, shows the title itself
             assert reader.metadata.title in text
@@ -442,7 +442,7 @@ def test_real_pack_links_bookmarks_and_tags_survive_the_parts(real_pack: Path) -
         for child in document.Root.StructTreeRoot.K[0].K:
             assert child.P == document.Root.StructTreeRoot.K[0]
     levels = [level for level, _, _ in outline(pypdf.PdfReader(real_pack))]
-    assert levels.count(1) == 5  # overview, the frameworks, timeline, annex A, annex B; chapters under theirs
+    assert levels.count(1) == 6  # overview, contents, the frameworks, timeline, annex A, annex B; chapters under theirs
 
 
 @pytest.mark.heavy
@@ -622,11 +622,11 @@ def _assert_clean_failure(result: Any, folder: Path, message: str) -> None:
     assert result.stdout == ""
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert message in result.stderr
-    assert not [p for p in folder.rglob("*") if p.suffix in (".pdf", ".tmp")]
+    assert not [p for p in folder.rglob("*") if p.suffix in (".pdf", ".tmp") and not p.is_dir()]
 
 
 def test_output_that_is_a_directory_is_refused(fixture_records: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "out"
+    folder = tmp_path / "out.pdf"  # named .pdf, so that what is refused is the folder
     folder.mkdir()
     result = frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(folder))
     _assert_clean_failure(result, tmp_path, "is a directory")
@@ -876,3 +876,89 @@ def test_the_command_as_a_process_makes_the_same_pdf_as_in_process(fixture_recor
     assert result.returncode == 0, result.stderr
     assert result.stderr.startswith(f"wrote {process} (")
     assert process.read_bytes() == here.read_bytes()
+
+
+# --- issue 25: what a reader of the PDFs meets ---------------------------------------------------
+
+
+def lines_of(page: Any) -> dict[int, str]:
+    """The text of `page` by line: its runs joined by the height of their baseline (rounded)."""
+    runs: dict[int, list[tuple[float, str]]] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        if text.strip():
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            runs.setdefault(round(y), []).append((x, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return {y: " ".join(text for _, text in sorted(parts)) for y, parts in runs.items()}
+
+
+def test_real_pack_opens_with_a_contents_list_whose_page_numbers_are_true(real_pack: Path) -> None:
+    reader = pypdf.PdfReader(real_pack)
+    assert "Contents" in page_texts(real_pack)[1]
+    lines = list(lines_of(reader.pages[1]).values())
+    marks: dict[str, int] = {}
+    for _, title, page in outline(reader):
+        marks.setdefault(title, page)  # a chapter's, not its sources' in the annex
+    titles = [r.short_title for r in load_dataset().records.values()]
+    for title in [*titles, "Timeline of status events", "Annex A. Sources", "Annex B. Attached records"]:
+        found = [line for line in lines if re.fullmatch(re.escape(title) + r" (\d+)", line)]
+        assert found, (title, lines)
+        assert int(found[0].rpartition(" ")[2]) == marks[title], title  # the page its chapter or part starts on
+
+
+def test_annex_urls_stand_apart_from_the_next_word(real_brief: Path) -> None:
+    text = text_of(real_brief)
+    assert re.search(r"\.html?Retrieved", text) is None
+    assert "outerspacetreaty.html. Retrieved" in text.replace(" ", " ")
+
+
+def test_no_edition_shows_internal_ids_or_notes(real_brief: Path, real_full: Path) -> None:
+    for path in (real_brief, real_full):
+        text = text_of(path)
+        assert re.search(r"\[(art|sec|para|annex)_[a-z0-9_]+\]", text) is None, path.name
+        assert "Stance chosen with care" not in text, path.name
+
+
+def heading_height(page: Any, heading: str) -> float:
+    """How far down `page` the text `heading` stands, as a share of the page height (0 = top)."""
+    found: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        if text.strip().startswith(heading):
+            found.append(cm[1] * tm[4] + cm[3] * tm[5] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    assert found, heading
+    return 1 - max(found) / float(page.mediabox.height)
+
+
+def test_a_five_framework_brief_spends_at_most_a_page_on_sources(real_brief5: Path) -> None:
+    reader = pypdf.PdfReader(real_brief5)
+    marks = {title: page for _, title, page in outline(reader)}
+    start, end = marks["Annex A. Sources"], marks["Annex B. Attached records"]
+    assert end - start <= 1
+    # The page's text area runs from 15 mm to 297 - 14 mm (brief.css); the annex from its heading to Annex B's.
+    top, bottom = 15 / 297, 1 - 14 / 297
+    used = heading_height(reader.pages[end - 1], "Annex B") - heading_height(reader.pages[start - 1], "Annex A")
+    if end > start:
+        used += bottom - top
+    assert used <= (bottom - top) * 1.02, used / (bottom - top)
+    text = text_of(real_brief5)
+    # The 61 signatures' press releases take one line, and the attached record holds them.
+    assert re.search(r"The signed acts of 61 States rest on \d+ sources .*listed in the attached record artemis-accords\.yaml", text)
+
+
+def test_headings_are_kept_with_what_follows_and_running_heads_are_true(real_brief5: Path) -> None:
+    reader = pypdf.PdfReader(real_brief5)
+    texts = page_texts(real_brief5)
+    marks = {title: page for _, title, page in outline(reader)}
+    annex_a = texts[marks["Annex A. Sources"] - 1]
+    after = annex_a[annex_a.index("Annex A. Sources") :]
+    assert "Outer Space Treaty (1967)" in after and "Treaty on Principles Governing" in after  # the heading, then its first source
+    annex_b = texts[marks["Annex B. Attached records"] - 1]
+    if not annex_b.split("Page")[0].strip().startswith(pypdf.PdfReader(real_brief5).metadata.title + " Annex B"):
+        # Annex B begins lower down the page: the running head names the section the page starts in.
+        assert annex_b.count("Annex B. Attached records") == 1 and "Annex A. Sources" in annex_b

@@ -84,12 +84,31 @@ def test_the_site_has_a_page_for_every_framework_and_topic_at_a_stable_url(built
         "changes/index.html",
         "signatories/index.html",
         "method/index.html",
+        "search/index.html",
     )
     for page in (*pages_, "404.html"):
         assert (built / page).is_file()
-    expected = 1 + len(dataset.records) + len(dataset.topics) + 1 + len(featured_pairs(dataset)) + 4 + 1
+    expected = 1 + len(dataset.records) + len(dataset.topics) + 1 + len(featured_pairs(dataset)) + len(pages_) - 2 + 1
     assert len(pages(built)) == expected
     assert (built / "assets" / "site.css").is_file() and (built / "assets" / "compare.js").is_file()
+    assert (built / "assets" / "search.js").is_file()
+
+
+def test_the_compare_and_search_data_are_scripts_a_page_from_disk_can_load(built: Path, dataset: Dataset) -> None:
+    """A browser will not fetch a JSON file for a page opened from disk; it will run a script beside it."""
+    compare = (built / "data" / "compare.js").read_text(encoding="utf-8")
+    assert compare.startswith("window.FRAMEWORKS_COMPARE = {") and compare.endswith("};\n")
+    assert json.loads(compare.removeprefix("window.FRAMEWORKS_COMPARE = ").removesuffix(";\n")) == json.loads(
+        (built / "data" / "compare.json").read_text(encoding="utf-8")
+    )
+    assert '<script src="../data/compare.js" defer></script>' in (built / "compare" / "index.html").read_text(encoding="utf-8")
+    search = (built / "data" / "search.js").read_text(encoding="utf-8")
+    entries = json.loads(search.removeprefix("window.FRAMEWORKS_SEARCH = ").removesuffix(";\n"))
+    kinds = {kind for kind, *_ in entries}
+    assert kinds == {"framework", "topic", "position", "quote"}
+    assert sum(1 for e in entries if e[0] == "position") == len(dataset.records) * len(dataset.topics)
+    assert "<" not in search  # record text can never close a script element
+    assert all((built / e[3].partition("#")[0] / "index.html").is_file() for e in entries)
 
 
 def test_the_design_cards_pair_has_a_static_page(built: Path) -> None:
