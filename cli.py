@@ -437,7 +437,12 @@ def compare(
     from .schema.records import UnknownTopic
 
     dataset = load(ctx)
-    ids = list(dataset.records) if all_frameworks else resolve(dataset, frameworks or [])
+    if all_frameworks:  # in the one reading order, as the pack and the site list them
+        from .reports.vocabulary import reading_order
+
+        ids = [r.id for r in reading_order(dataset.records.values())]
+    else:
+        ids = resolve(dataset, frameworks or [])
     if not ids:
         fail("name at least one framework (see 'frameworks list'), or use --all")
     try:

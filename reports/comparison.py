@@ -214,19 +214,21 @@ class Row:
 def relation_of(stances: list[str]) -> str:
     """The relation of a topic's stances, read from the cells that can be compared (a substantive
     stance or silent): OPPOSED when one grants or affirms and another denies; DEGREE when those that
-    speak take other different stances; ONE_SILENT when those that speak agree and another is
-    silent. Otherwise a cell not known, not yet or not recorded makes it NOT_COMPARABLE; else AGREE
-    (one substantive stance everywhere) or ALL_SILENT. The site's compare.js follows this function."""
+    speak take other different stances (a difference found holds whatever the cells not known say).
+    Otherwise a cell not known, not yet or not recorded makes it NOT_COMPARABLE: it might differ, so
+    neither agreement nor "one side silent" can be claimed. Else ONE_SILENT when those that speak
+    agree and another is silent, AGREE (one substantive stance everywhere) or ALL_SILENT. The site's
+    compare.js follows this function."""
     spoken = {s for s in stances if s in _COMPARABLE and s != Stance.silent.value}
     silent = Stance.silent.value in stances
     if spoken & _GRANTS and Stance.denies.value in spoken:
         return OPPOSED
     if len(spoken) > 1:
         return DEGREE
-    if spoken and silent:
-        return ONE_SILENT
     if len(stances) > 1 and any(s not in _COMPARABLE for s in stances):
         return NOT_COMPARABLE
+    if spoken and silent:
+        return ONE_SILENT
     if not spoken and not silent:
         return NOT_COMPARABLE
     return AGREE if spoken else ALL_SILENT

@@ -55,7 +55,7 @@ from .html import environment
 from .listing import Listing
 from .timeline import timeline
 from .typeset import PAGE_OF, PAGES_MARK, AttachedFile, PdfJob, RenderedPdf, typeset, typeset_in_parts
-from .vocabulary import STANCES
+from .vocabulary import STANCES, reading_order
 
 # Beyond this many frameworks the matrix columns get too narrow to read on a landscape A4 page
 # (~45 mm each at 7.5 pt), so the matrix is split into groups of columns, each on its own page(s).
@@ -75,16 +75,6 @@ QUOTE_MAX = 100  # characters of a quote in the brief's annex; the full edition 
 _KEY_ORDER = (OPPOSED, DEGREE, ONE_SILENT)
 # The pack's order of kinds: treaties first, then other instruments States join or adopt together,
 # then national law and positions, then soft law and processes (within a kind: by earliest date).
-PACK_KIND_ORDER = (
-    "treaty",
-    "un-resolution",
-    "political-accord",
-    "statute",
-    "executive-order",
-    "national-position",
-    "soft-law",
-    "intergovernmental-process",
-)
 # Abbreviations after which a full stop does not end a sentence (for the gist fallback).
 _ABBREVIATIONS = {"art", "arts", "sec", "secs", "para", "paras", "no", "nos", "cf", "e.g", "i.e", "incl", "approx", "st", "v", "vs"}
 # CJK radicals to ideographs, and half/full-width forms: the ranges brief-cjk.otf covers.
@@ -238,19 +228,6 @@ def check_output(path: Path) -> None:
         raise BriefError(f"cannot write {path}: permission denied")
 
 
-def pack_order(records: list[Record]) -> list[Record]:
-    """Records in the pack's order: by kind (PACK_KIND_ORDER: treaties first), then by the earliest
-    date of the record's own status events (ISO dates, so '1967' sorts before '1967-10-10'), then id."""
-
-    def key(record: Record) -> tuple[int, str, str]:
-        kind = record.kind.value
-        rank = PACK_KIND_ORDER.index(kind) if kind in PACK_KIND_ORDER else len(PACK_KIND_ORDER)
-        dates = [e.date for e in record.status if e.party is None] or [e.date for e in record.status]
-        return rank, min(dates, default="9999"), record.id
-
-    return sorted(records, key=key)
-
-
 def build_brief(
     dataset: Dataset,
     ids: list[str],
@@ -264,7 +241,7 @@ def build_brief(
     changes: Changes | None = None,
 ) -> Brief:
     """Prepare the brief (with `full`, the detailed edition; with `pack`, the briefing pack) of
-    frameworks `ids` (resolved ids). The pack orders them by kind and date (`pack_order`).
+    frameworks `ids` (resolved ids). The pack orders them in the one reading order (vocabulary.reading_order).
 
     `sources` maps each id to the bytes of its record file, read by the caller, to attach.
     """
@@ -273,7 +250,7 @@ def build_brief(
     except UnknownTopic as exc:
         raise BriefError(str(exc)) from None
     if pack:
-        ids = [r.id for r in pack_order([dataset.records[i] for i in ids])]
+        ids = [r.id for r in reading_order([dataset.records[i] for i in ids])]
     comparison = build_comparison(dataset, ids, topics=wanted, as_of=as_of)
     records = tuple(dataset.records[i] for i in ids)
     cited = {q.ref.partition("/")[0] for row in comparison.rows for cell in row.cells for q in cell.quotes if "/" in q.ref}

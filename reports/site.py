@@ -38,8 +38,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..schema.dates import date_key, format_date
-from ..schema.models import JOINED_KINDS, SUBSTANTIVE_STANCES, Kind, Record, Stance
+from ..schema.dates import format_date
+from ..schema.models import JOINED_KINDS, SUBSTANTIVE_STANCES, Record, Stance
 from ..schema.readings import readings
 from ..schema.records import Dataset, UnknownFramework
 from .citation import cite_this
@@ -51,7 +51,7 @@ from .html import TEMPLATES, environment
 from .listing import Listing
 from .render import heading, subtitle
 from .timeline import signatories, timeline
-from .vocabulary import RELATIONS, STANCES, stance_css
+from .vocabulary import RELATIONS, STANCES, reading_order, stance_css
 
 # A file at the top of every built site: only a folder holding it is ever replaced by a new build.
 MARKER = ".frameworks-site"
@@ -78,7 +78,6 @@ FEATURED_PAIRS = (
 # What each stance and each relation means, from the one vocabulary (reports/vocabulary.py).
 STANCE_MEANINGS = tuple((s.stance, s.meaning) for s in STANCES if s.stance != NOT_YET)
 RELATION_MEANINGS = tuple((r.id, r.meaning) for r in RELATIONS)
-_KIND_ORDER = {kind.value: index for index, kind in enumerate(Kind)}
 
 
 class SiteError(Exception):
@@ -95,14 +94,8 @@ class SiteResult:
 
 
 def ordered_ids(dataset: Dataset) -> list[str]:
-    """Record ids in reading order: by kind (treaties first, as the Kind enum lists them), then by
-    the date of the framework's first own event, then by id."""
-
-    def key(record: Record) -> tuple[Any, ...]:
-        own = [e.date for e in record.status if e.party is None] or [e.date for e in record.status]
-        return _KIND_ORDER.get(record.kind.value, len(_KIND_ORDER)), min(date_key(d) for d in own), record.id
-
-    return [r.id for r in sorted(dataset.records.values(), key=key)]
+    """Record ids in the one reading order (vocabulary.reading_order), as compare --all and the pack list them."""
+    return [r.id for r in reading_order(dataset.records.values())]
 
 
 def featured_pairs(dataset: Dataset) -> list[tuple[str, str]]:

@@ -12,7 +12,11 @@ they stay apart in greyscale print (dark, mid, light, white, dashed/dotted outli
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from ..schema.dates import date_key
+from ..schema.models import Kind, Record
 
 NOT_YET = "not yet"
 UNRECORDED = "not recorded"
@@ -121,3 +125,30 @@ def colour_stance(stance: str, enabled: bool, word: str | None = None) -> str:
     entry = STANCE_BY_VALUE.get(stance)
     word = stance_words(stance) if word is None else word
     return f"\x1b[{entry.ansi}m{word}\x1b[0m" if enabled and entry else word
+
+
+# The one reading order of frameworks (compare --all, the pack, the site): international instruments
+# before national ones, binding before political, then by date.
+KIND_ORDER = (
+    Kind.treaty,
+    Kind.un_resolution,
+    Kind.political_accord,
+    Kind.statute,
+    Kind.executive_order,
+    Kind.national_position,
+    Kind.soft_law,
+    Kind.intergovernmental_process,
+)
+
+
+def reading_order(records: Iterable[Record]) -> list[Record]:
+    """`records` in reading order: by kind (KIND_ORDER), then by the date of the framework's first own
+    status event (a partial date before a full one of the same year), then by id."""
+
+    def key(record: Record) -> tuple[object, ...]:
+        own = [e.date for e in record.status if e.party is None] or [e.date for e in record.status]
+        first = min((date_key(d) for d in own), default=(9999, 99, 99))
+        rank = KIND_ORDER.index(record.kind) if record.kind in KIND_ORDER else len(KIND_ORDER)
+        return rank, first, record.id
+
+    return sorted(records, key=key)

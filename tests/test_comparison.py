@@ -290,3 +290,13 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
     assert cli.use_colour(None) is False  # piped
     coloured = render_comparison(fixture_comparison, "table", width=120, colour=True)
     assert "\x1b[1;34maffirms\x1b[0m" in coloured
+
+
+def test_compare_all_the_pack_and_the_site_list_frameworks_in_one_order(run, dataset) -> None:
+    """One reading order (vocabulary.reading_order): treaties first, then by kind and date."""
+    from space_frameworks.reports.site import ordered_ids
+
+    data = json.loads(run("compare", "--all", "--format", "json").stdout)
+    listed = [c["id"] for c in data["frameworks"]]
+    assert listed == ordered_ids(dataset)
+    assert listed[0] == "ost" and listed.index("us-cslca-2015") < listed.index("us-eo-2020") < listed.index("us-eo-2025")

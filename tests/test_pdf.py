@@ -30,6 +30,7 @@ from space_frameworks.cli import app
 from space_frameworks.reports import pdf, typeset
 from space_frameworks.reports.comparison import build_comparison
 from space_frameworks.reports.edition import DATA_VERSION
+from space_frameworks.reports.vocabulary import KIND_ORDER, reading_order
 from space_frameworks.schema.records import load_dataset
 
 PDFTOTEXT = shutil.which("pdftotext")
@@ -478,10 +479,10 @@ def test_real_pack_opens_with_a_one_page_overview_of_every_framework(real_pack: 
     texts = page_texts(real_pack)
     assert landscape_pages(real_pack) == [1]
     overview = texts[0]
-    order = pdf.pack_order(list(dataset.records.values()))
+    order = reading_order(dataset.records.values())
     assert order[0].kind.value == "treaty"
-    kinds = [r.kind.value for r in order]
-    assert kinds == sorted(kinds, key=pdf.PACK_KIND_ORDER.index)
+    kinds = [r.kind for r in order]
+    assert kinds == sorted(kinds, key=KIND_ORDER.index)
     # Each title after the one before ("Russia" also stands inside "ILRS (China-Russia)").
     position = 0
     for record in order:

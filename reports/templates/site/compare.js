@@ -21,9 +21,10 @@
     var grants = data.grants.some(function (s) { return spoken.has(s); });
     if (grants && spoken.has(data.denies)) return "opposed";
     if (spoken.size > 1) return "differ-in-degree";
-    if (spoken.size && silent) return "one-side-silent";
     var incomparable = stances.some(function (s) { return data.comparable.indexOf(s) < 0; });
-    if ((stances.length > 1 && incomparable) || (!spoken.size && !silent)) return "not-comparable";
+    if (stances.length > 1 && incomparable) return "not-comparable";
+    if (spoken.size && silent) return "one-side-silent";
+    if (!spoken.size && !silent) return "not-comparable";
     return spoken.size ? "agree" : "all-silent";
   }
 
