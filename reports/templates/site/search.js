@@ -28,6 +28,8 @@
     return (start ? "\u2026" : "") + text.slice(start, start + 220) + (start + 220 < text.length ? "\u2026" : "");
   }
 
+  var KIND_RANK = ["framework", "topic", "position", "quote"];
+
   function search(query) {
     var terms = fold(query).split(/\s+/).filter(Boolean);
     list.textContent = "";
@@ -37,13 +39,14 @@
       var title = folded[i][0], text = folded[i][1];
       if (!terms.every(function (t) { return title.indexOf(t) >= 0 || text.indexOf(t) >= 0; })) return;
       var inTitle = terms.filter(function (t) { return title.indexOf(t) >= 0; }).length;
-      found.push([-inTitle, i]);
+      found.push([-inTitle, KIND_RANK.indexOf(entry[0]), i]);
     });
-    found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    // Most words in the title first; then frameworks, topics, positions, quotes; then the site's order.
+    found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; });
     status.textContent = found.length === 0 ? "Nothing found for \u201c" + query + "\u201d."
       : found.length + " result" + (found.length === 1 ? "" : "s") + " for \u201c" + query + "\u201d" + (found.length > LIMIT ? ", the first " + LIMIT + " shown." : ".");
     found.slice(0, LIMIT).forEach(function (hit) {
-      var entry = entries[hit[1]];
+      var entry = entries[hit[2]];
       var li = document.createElement("li");
       var kind = document.createElement("span");
       kind.className = "kind";
