@@ -26,9 +26,7 @@ from typing import Any
 from .dates import JOINING, LEAVING, SIGNING, date_key, last_day, participants
 from .language import text_problems
 from .models import JOINED_KINDS, OFFICIAL_SOURCES, Article, QuoteBasis, SourceKind, Topic, _check_date
-from .names import check_names, names_of
 from .problems import Problem, display_path, field_path
-from .recordfile import Dataset, load_record
 from .texts import SourceText, normalise, read_source_text
 from .yamlfile import MODELINE_PREFIX, YamlDocument, is_placeholder
 
@@ -52,17 +50,6 @@ _OPENINGS_AGAINST = {
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 
 Loc = tuple[int | str, ...]
-
-
-def check_dataset(dataset: Dataset, *, today: dt.date | None = None) -> list[Problem]:
-    """All cross-field and cross-record problems of the files `dataset` was loaded from, errors and
-    warnings, read afresh (an id used twice is not among them: load_dataset reports it)."""
-    context = Context(dataset.topics, dataset.articles, dataset.seeds, today or dt.date.today())
-    documents = [d for path in dataset.paths if (d := load_record(path)[1]) is not None and isinstance(d.data, dict)]
-    problems = check_names([names_of(document) for document in documents], dataset.others, duplicate_ids=False)
-    for document in documents:
-        problems.extend(check_document(context, document))
-    return problems + context.text_problems()
 
 
 def check_document(context: Context, document: YamlDocument) -> list[Problem]:

@@ -8,10 +8,10 @@ import os
 import pytest
 
 from conftest import SHARED
-from space_frameworks.schema.checks import check_dataset
 from space_frameworks.schema.models import QuoteBasis
 from space_frameworks.schema.records import load_dataset
 from space_frameworks.schema.texts import normalise, quote_found, read_source_text
+from space_frameworks.schema.validation import validate
 
 DATASET = load_dataset()
 RECORDS = sorted(DATASET.records)
@@ -23,9 +23,11 @@ def test_every_record_file_loads() -> None:
     assert set(CARD) <= set(RECORDS)
 
 
-def test_the_records_pass_strict_validation() -> None:
-    problems = check_dataset(DATASET)
-    assert [str(p) for p in problems] == []
+def test_the_records_pass_validation_as_the_validate_command_checks_them() -> None:
+    """Through the one pipeline `frameworks validate` and every data command use (schema.validation)."""
+    result = validate(None)
+    assert [str(p) for p in result.problems] == []
+    assert result.files == len(RECORDS)
 
 
 @pytest.mark.parametrize("record_id", RECORDS)
