@@ -53,8 +53,9 @@ from .diff import Changes
 from .edition import DATA_VERSION
 from .html import environment
 from .listing import Listing
+from .parts import typeset_in_parts
 from .timeline import timeline
-from .typeset import PAGE_OF, PAGES_MARK, AttachedFile, PdfJob, RenderedPdf, typeset, typeset_in_parts
+from .typeset import PAGE_OF, PAGES_MARK, AttachedFile, PdfJob, RenderedPdf, typeset
 from .vocabulary import STANCES, reading_order
 
 # Beyond this many frameworks the matrix columns get too narrow to read on a landscape A4 page

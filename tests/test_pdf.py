@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO
 from space_frameworks.cli import app
-from space_frameworks.reports import pdf, typeset
+from space_frameworks.reports import parts, pdf, typeset
 from space_frameworks.reports.comparison import build_comparison
 from space_frameworks.reports.edition import DATA_VERSION
 from space_frameworks.reports.vocabulary import KIND_ORDER, reading_order
@@ -454,16 +454,37 @@ def test_a_document_in_parts_has_the_pages_of_one_layout(fixture_records: Path, 
     sources = {i: dataset.files[i].read_bytes() for i in ids}
     brief = pdf.build_brief(dataset, ids, sources=sources, pack=True, generated=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     job = typeset.PdfJob(html=pdf.render_html(brief), attachments=(), generated=brief.generated)
-    whole, parts = tmp_path / "whole.pdf", tmp_path / "parts.pdf"
+    whole, in_parts = tmp_path / "whole.pdf", tmp_path / "parts.pdf"
     whole.write_bytes(typeset.typeset(job).data)
-    rendered = typeset.typeset_in_parts(job, part_chars=2_000)
-    parts.write_bytes(rendered.data)
-    one, many = page_texts(whole), page_texts(parts)
+    rendered = parts.typeset_in_parts(job, part_chars=2_000)
+    in_parts.write_bytes(rendered.data)
+    one, many = page_texts(whole), page_texts(in_parts)
     assert rendered.pages == len(one) == len(many) >= 4
     for number, (a, b) in enumerate(zip(one, many, strict=True), start=1):
         assert a.replace(f"Page {number}\n", "") == b.replace(f"Page {number}\n", ""), number
-    assert outline(pypdf.PdfReader(whole)) == outline(pypdf.PdfReader(parts))
-    assert typeset.typeset_in_parts(job, part_chars=2_000).data == rendered.data  # the joined bytes are reproducible
+    assert outline(pypdf.PdfReader(whole)) == outline(pypdf.PdfReader(in_parts))
+    assert parts.typeset_in_parts(job, part_chars=2_000).data == rendered.data  # the joined bytes are reproducible
+
+
+def test_without_the_weasyprint_internals_the_pack_is_laid_out_in_one_piece(fixture_records: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should a WeasyPrint release change the page boxes that parts.units_on reads, the document is
+    typeset in one layout instead: the same pages, never an error."""
+    dataset = load_dataset(fixture_records)
+    ids = list(dataset.records)
+    sources = {i: dataset.files[i].read_bytes() for i in ids}
+    brief = pdf.build_brief(dataset, ids, sources=sources, pack=True, generated=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    job = typeset.PdfJob(html=pdf.render_html(brief), attachments=(), generated=brief.generated)
+    whole = typeset.typeset(job)
+
+    class Page:  # a page as a changed WeasyPrint might give it: no _page_box
+        pass
+
+    with pytest.raises(parts.PartsUnavailable):
+        parts.units_on(Page())
+    original = parts.units_on
+    monkeypatch.setattr(parts, "units_on", lambda page: original(Page()))
+    rendered = parts.typeset_in_parts(job, part_chars=2_000)
+    assert rendered.pages == whole.pages and rendered.data == whole.data
 
 
 def test_pack_defaults_to_every_framework(fixture_records: Path, tmp_path: Path) -> None:
