@@ -6,7 +6,7 @@
 # With --test, also what only the tests need: Chromium, in which they look at the static website
 # (tests/test_browser.py), poppler-utils (pdftotext, pdftoppm) and, where npm is, axe-core.
 #   bash setup.sh            # to use the tool
-#   bash setup.sh --test     # to run the tests: bash setup.sh --test && .venv/bin/python -m pytest
+#   bash setup.sh --test     # to run the tests: bash setup.sh --test && .venv/bin/python -m pytest --heavy
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
