@@ -357,6 +357,7 @@ def list_frameworks(ctx: typer.Context, output_format: FormatOption = None, outp
         "frameworks show ID). Not known: positions whose deciding passage or statement is not held. Compare: frameworks compare ID ID",
         terminal_keys=("id", "short_title", "kind", "legal_force", "status", "text_held", "not_known"),
         terminal_words=TERMINAL_KINDS,
+        labelled=("text_held", "not_known"),
     )
     emit(render_listing(listing, chosen, terminal_width()), output)
 

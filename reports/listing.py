@@ -26,6 +26,9 @@ class Listing:
     # In a terminal, one entry per row (the first column, then the rest, the last wrapped under it)
     # rather than a table: for rows whose last column is prose (the timeline's descriptions).
     terminal_entries: bool = False
+    # Keys whose values say nothing without their column's name ('partial', '9 of 15'): one entry per
+    # row shows them as 'text held: partial'.
+    labelled: tuple[str, ...] = ()
 
 
 # What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
@@ -83,7 +86,9 @@ def terminal_listing(listing: Listing, width: int) -> str:
         # The text hangs under the second column when the first is short (dates), else 4 spaces in.
         indent = max((len(row[0]) for row in values), default=0) + 2
         indent = indent if indent <= 14 else 4
-        body = "\n".join(_entry(row, width, indent) for row in values) if values else "(none)"
+        names = [columns[j].lower() if listing.keys[i] in listing.labelled else "" for j, i in enumerate(shown)]
+        labelled = [tuple(f"{n}: {v}" if n and v else v for n, v in zip(names, row, strict=True)) for row in values]
+        body = "\n".join(_entry(row, width, indent) for row in labelled) if values else "(none)"
     else:
         body = tabulate(rows, headers=columns, tablefmt="simple", disable_numparse=True)
     footer = f"\n{hang(listing.footer, width, 0)}\n" if listing.footer else ""
