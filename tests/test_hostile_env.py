@@ -110,6 +110,7 @@ def test_a_legal_file_name_of_250_bytes_can_be_written(tmp_path: Path) -> None:
     assert target.exists() and sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [target.name]
 
 
+@pytest.mark.heavy  # a dozen processes, each signalled at another moment
 def test_sigterm_while_writing_leaves_no_temporary_file(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -165,6 +166,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 # -- 3. Process ---------------------------------------------------------------------------------
 
 
+@pytest.mark.heavy  # a dozen processes, each signalled at another moment
 def test_sigint_at_start_up_exits_130_without_a_traceback(tmp_path: Path) -> None:
     base = {k: v for k, v in os.environ.items() if k not in ("FRAMEWORKS_ROOT",)}
     for delay in (0.08, 0.15, 0.3, 0.5):

@@ -223,6 +223,7 @@ def test_brief_page_1_has_title_as_of_counts_and_key_differences(real_brief: Pat
     assert re.search(rf"data version {re.escape(DATA_VERSION)} · (\d{{4}}-\d{{2}}-\d{{2}}) · [0-9a-f]{{8}}", page1, re.IGNORECASE)
 
 
+@pytest.mark.heavy
 def test_brief_matrix_is_one_landscape_page_with_every_topic_and_gist(real_brief: Path, real_brief5: Path) -> None:
     dataset = load_dataset()
     for path, names in (
@@ -250,6 +251,7 @@ def test_brief_annex_gives_pinpoints_and_sources(real_brief: Path) -> None:
     assert "What each cell rests on" in text_of(real_brief) and "Annex A. Sources" in text_of(real_brief)
 
 
+@pytest.mark.heavy
 def test_brief_bookmarks_point_at_their_sections(real_brief: Path, real_full: Path) -> None:
     for path, expected in (
         (real_brief, ["Summary", "At a glance", "What each cell rests on", "Annex A. Sources", "Annex B. Attached records"]),
@@ -282,6 +284,7 @@ def test_brief_pages_carry_running_header_and_page_x_of_y(real_brief: Path) -> N
             assert title in text
 
 
+@pytest.mark.heavy
 def test_full_edition_holds_every_quote_with_its_pinpoint(real_full: Path) -> None:
     dataset = load_dataset()
     comparison = build_comparison(dataset, framework_ids("ost", "us-eo-2020"))
@@ -322,6 +325,7 @@ def test_page_fill_measures_the_lowest_text(tmp_path: Path) -> None:
     assert top < 0.05 and 0.5 < half < 0.55
 
 
+@pytest.mark.heavy
 def test_pdfs_are_tagged_pdf_ua_with_title_shown_and_language(real_brief: Path, real_full: Path, real_pack: Path) -> None:
     for path in (real_brief, real_full, real_pack):
         reader = pypdf.PdfReader(path)
@@ -388,6 +392,7 @@ def test_brief_metadata(real_brief: Path) -> None:
 # --- the pack ----------------------------------------------------------------------------------
 
 
+@pytest.mark.heavy
 def test_pack_of_named_frameworks_has_an_overview_then_a_chapter_each(fixture_records: Path, tmp_path: Path) -> None:
     path = tmp_path / "pack.pdf"
     result = frameworks("--root", str(fixture_records), "pack", "beta", "gamma", "alpha", "-o", str(path))
@@ -466,6 +471,7 @@ def test_a_document_in_parts_has_the_pages_of_one_layout(fixture_records: Path, 
     assert parts.typeset_in_parts(job, part_chars=2_000).data == rendered.data  # the joined bytes are reproducible
 
 
+@pytest.mark.heavy
 def test_without_the_weasyprint_internals_the_pack_is_laid_out_in_one_piece(fixture_records: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Should a WeasyPrint release change the page boxes that parts.units_on reads, the document is
     typeset in one layout instead: the same pages, never an error."""
@@ -487,6 +493,7 @@ def test_without_the_weasyprint_internals_the_pack_is_laid_out_in_one_piece(fixt
     assert rendered.pages == whole.pages and rendered.data == whole.data
 
 
+@pytest.mark.heavy
 def test_pack_defaults_to_every_framework(fixture_records: Path, tmp_path: Path) -> None:
     path = tmp_path / "pack.pdf"
     result = frameworks("--root", str(fixture_records), "pack", "-o", str(path))
@@ -612,6 +619,7 @@ def test_chinese_and_japanese_text_use_the_bundled_cjk_font(fixture_records: Pat
     assert "Brief-CJK" in font_names(pypdf.PdfReader(path))
 
 
+@pytest.mark.heavy
 def test_source_date_epoch_makes_the_pdf_byte_reproducible(fixture_records: Path, tmp_path: Path) -> None:
     epoch = str(int(dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC).timestamp()))
     first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
@@ -917,6 +925,7 @@ def lines_of(page: Any) -> dict[int, str]:
     return {y: " ".join(text for _, text in sorted(parts)) for y, parts in runs.items()}
 
 
+@pytest.mark.heavy
 def test_real_pack_opens_with_a_contents_list_whose_page_numbers_are_true(real_pack: Path) -> None:
     reader = pypdf.PdfReader(real_pack)
     assert "Contents" in page_texts(real_pack)[1]
@@ -937,6 +946,7 @@ def test_annex_urls_stand_apart_from_the_next_word(real_brief: Path) -> None:
     assert "outerspacetreaty.html. Retrieved" in text.replace(" ", " ")
 
 
+@pytest.mark.heavy
 def test_no_edition_shows_internal_ids_or_notes(real_brief: Path, real_full: Path) -> None:
     for path in (real_brief, real_full):
         text = text_of(path)
@@ -957,6 +967,7 @@ def heading_height(page: Any, heading: str) -> float:
     return 1 - max(found) / float(page.mediabox.height)
 
 
+@pytest.mark.heavy
 def test_a_five_framework_brief_spends_at_most_a_page_on_sources(real_brief5: Path) -> None:
     reader = pypdf.PdfReader(real_brief5)
     marks = {title: page for _, title, page in outline(reader)}
@@ -973,6 +984,7 @@ def test_a_five_framework_brief_spends_at_most_a_page_on_sources(real_brief5: Pa
     assert re.search(r"The signed acts of 61 States rest on \d+ sources .*listed in the attached record artemis-accords\.yaml", text)
 
 
+@pytest.mark.heavy
 def test_headings_are_kept_with_what_follows_and_running_heads_are_true(real_brief5: Path) -> None:
     reader = pypdf.PdfReader(real_brief5)
     texts = page_texts(real_brief5)

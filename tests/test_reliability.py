@@ -74,6 +74,7 @@ def in_process(root: Path, command: tuple[str, ...], env: dict[str, str]) -> byt
     return result.stdout_bytes
 
 
+@pytest.mark.heavy
 def test_many_processes_on_one_cache_while_a_record_changes_give_what_no_cache_gives(tmp_path: Path, root: Path) -> None:
     beta = root / "frameworks" / "beta.yaml"
     versions = [beta.read_text(encoding="utf-8")]
@@ -218,7 +219,14 @@ def closing(*fds: int):  # type: ignore[no-untyped-def]
 
 STREAMS = {"stdout": (1,), "stderr": (2,), "both": (1, 2)}
 # The PDF commands take a few seconds each: they run once, with both streams closed.
-CLOSED_CASES = [(c, how) for c in sorted(WRITERS) for how in STREAMS if c not in ("brief", "pack") or how == "both"]
+# The PDF commands (a real layout each) run only with --heavy.
+PDF_COMMANDS = ("brief", "pack")
+CLOSED_CASES = [
+    pytest.param(c, how, marks=[pytest.mark.heavy] if c in PDF_COMMANDS else [])
+    for c in sorted(WRITERS)
+    for how in STREAMS
+    if c not in PDF_COMMANDS or how == "both"
+]
 
 
 @pytest.mark.parametrize(("command", "streams"), CLOSED_CASES)
@@ -311,7 +319,7 @@ def temporary_settings(tmp_path: Path, how: str) -> tuple[dict[str, str], Path]:
 TEMPORARY_CASES = [(c, how) for c in ("export-json", "export-sqlite", "site") for how in ("set", "unset", "read-only")]
 
 
-@pytest.mark.parametrize(("command", "how"), [*TEMPORARY_CASES, ("brief", "set"), ("pack", "set")])
+@pytest.mark.parametrize(("command", "how"), [*TEMPORARY_CASES, *(pytest.param(c, "set", marks=pytest.mark.heavy) for c in PDF_COMMANDS)])
 def test_no_temporary_file_is_left_behind_on_success_or_failure(tmp_path: Path, root: Path, command: str, how: str) -> None:
     env, watched = temporary_settings(tmp_path, how)
     args, written = WRITERS[command]
@@ -346,6 +354,7 @@ def file_size_limit(size: int):  # type: ignore[no-untyped-def]
     return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
 
 
+@pytest.mark.heavy
 def test_a_brief_that_cannot_write_its_file_ends_in_one_line(tmp_path: Path, root: Path) -> None:
     env, watched = temporary_settings(tmp_path, "set")
     result = cli(
