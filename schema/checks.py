@@ -329,11 +329,14 @@ def _check_positions(
         cited = [position.get(key) for key in ("provisions", "sources", "excerpts")]
         if not any(isinstance(value, list) and value for value in cited):
             yield view.at(("positions", index), "position cites no provision, source or excerpt", "warning")
+        official = (official_provisions, official_sources)
         for j, reading in enumerate(position.get("earlier") or []) if isinstance(position.get("earlier"), list) else []:
             if isinstance(reading, dict):
                 yield from _check_citations(context, view, ("positions", index, "earlier", j), reading, provisions, sources)
+                # The rubric holds for every reading, not only the current one (same evidence, same stance).
+                yield from _check_stance(view, ("positions", index, "earlier", j), reading, (provisions, sources), *official)
         yield from _check_readings(context, view, index, position)
-        yield from _check_stance(view, index, position, (provisions, sources), official_provisions, official_sources)
+        yield from _check_stance(view, ("positions", index), position, (provisions, sources), *official)
     if "positions" in view.data:
         for topic_id in context.topic_order:
             if topic_id not in answered:
@@ -426,7 +429,7 @@ def _check_readings(context: Context, view: _View, index: int, position: dict[st
 
 def _check_stance(
     view: _View,
-    index: int,
+    loc: Loc,
     position: dict[str, Any],
     known: tuple[set[str], set[str]],
     official_provisions: set[str],
@@ -434,7 +437,7 @@ def _check_stance(
 ) -> Iterator[Problem]:
     """The mechanical parts of the stance rubric (docs/rubric.md): a gist or summary that does not
     contradict the stance; 'denies' on the framework's own words; 'disputed' on two cited readings;
-    'not known' naming what is not held."""
+    'not known' naming what is not held (a current reading: an earlier one has no not_held)."""
     stance = view.text(position, "stance")
     if stance is None:
         return
@@ -444,7 +447,7 @@ def _check_stance(
         if against is not None:
             opening = words[: len(against)].strip()
             message = f"the {key} opens with '{opening}', which contradicts the stance '{stance}': reword it or change the stance"
-            yield view.at(("positions", index, key), message, "warning")
+            yield view.at((*loc, key), message, "warning")
     provisions = [p for _, p in view.texts(position, "provisions")]
     sources = [s for _, s in view.texts(position, "sources")]
     excerpts = [e for _, e in view.texts(position, "excerpts")]
@@ -452,12 +455,12 @@ def _check_stance(
     resolved = set(provisions) <= known[0] and set(sources) <= known[1]
     if stance == "denies" and resolved and not (set(provisions) & official_provisions or set(sources) & official_sources):
         message = "'denies' needs the framework's own words (express rejection): cite a provision of its text or an official statement"
-        yield view.at(("positions", index, "stance"), message, "warning")
+        yield view.at((*loc, "stance"), message, "warning")
     if stance == "disputed" and len(provisions) + len(sources) + len(excerpts) < 2:
-        yield view.at(("positions", index, "stance"), "'disputed' needs at least two cited readings", "warning")
-    if stance == "not-known" and view.text(position, "not_held") is None:
+        yield view.at((*loc, "stance"), "'disputed' needs at least two cited readings", "warning")
+    if stance == "not-known" and len(loc) == 2 and view.text(position, "not_held") is None:
         message = "say which passage or statement, not held, would decide it: add not_held (e.g. 'Sec. 10(4)')"
-        yield view.at(("positions", index), message, "warning")
+        yield view.at(loc, message, "warning")
 
 
 def _check_text_held(context: Context, view: _View, record_text: str | None) -> Iterator[Problem]:

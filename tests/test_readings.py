@@ -195,6 +195,15 @@ def test_history_lists_each_reading_in_every_format(run: Callable[..., Any], fix
         ("\n    since: 2021-03-01\n    earlier:\n      - {from: 2020-01-02, stance: maybe, summary: Then.}\n", "stance"),
         ("\n    since: 2021-03-01\n    earlier:\n      - {from: 2020-01-02, stance: affirms, summary: Then., start: x}\n", "start"),
         ("\n    since: 2021-03-01\n    earlier:\n      - {from: '2020-13', stance: affirms, summary: Then.}\n", "from"),
+        # The stance rubric holds for an earlier reading as for the current one.
+        (
+            "\n    since: 2021-03-01\n    earlier:\n      - {from: 2020-01-02, stance: denies, summary: Then., sources: [daily-news]}\n",
+            "'denies' needs the framework's own words",
+        ),
+        (
+            "\n    since: 2021-03-01\n    earlier:\n      - {from: 2020-01-02, stance: affirms, summary: Not at all., sources: [daily-news]}\n",
+            "which contradicts the stance 'affirms'",
+        ),
     ],
 )
 def test_a_bad_reading_is_one_line_naming_file_line_and_field(
