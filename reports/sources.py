@@ -34,7 +34,7 @@ from pathlib import Path
 from .. import __version__
 from ..schema.problems import display_path
 from ..schema.records import Dataset
-from ..schema.texts import _EDITORIAL, _ELLIPSIS, normalise, read_source_text, text_path
+from ..schema.texts import normalise, quote_found, read_source_text, text_path, text_sections
 from .fetch import USER_AGENT, FetchFailed, FetchLimits, Page, fetch_page, make_client
 
 _URL = re.compile(r"https?://[^\s)>\]]+")
@@ -259,7 +259,7 @@ def held_passages(body: str) -> list[str]:
     """The paragraphs of a held text that a page should still show: official sections only, no
     editorial marker lines, at least MIN_PASSAGE_WORDS words each."""
     passages = []
-    for secondary, section in _raw_sections(body):
+    for secondary, section in text_sections(body):
         if secondary:
             continue
         for line in section:
@@ -267,18 +267,6 @@ def held_passages(body: str) -> list[str]:
             if len(cleaned.split()) >= MIN_PASSAGE_WORDS:
                 passages.append(cleaned)
     return passages
-
-
-def _raw_sections(body: str) -> list[tuple[bool, list[str]]]:
-    """Lines of a held text by section, as schema.texts splits it for quotes (SECONDARY sections apart)."""
-    sections: list[tuple[bool, list[str]]] = [(False, [])]
-    for line in body.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("====="):
-            sections.append(("SECONDARY" in stripped.upper(), []))
-        elif stripped and not _EDITORIAL.match(stripped):
-            sections[-1][1].append(stripped)
-    return sections
 
 
 # --- comparing a page with what we hold --------------------------------------------------------
@@ -305,7 +293,7 @@ def compare(item: Watched, page: Page) -> Result:
         return Result(item, outcome, reason + (f"; it now answers at {page.final_url}" if moved else ""), **common)
     page_key = comparison_key(page.text)
     missing = tuple(p for p in item.passages if comparison_key(p) not in page_key)
-    lost = tuple(q for q in item.quotes if not _quote_on_page(q.text, page_key))
+    lost = tuple(q for q in item.quotes if not quote_found(q.text, page_key, comparison_key))
     held = len(item.passages) + len(item.quotes)
     if missing or lost:
         gone = [*missing, *(q.text for q in lost)]
@@ -322,18 +310,6 @@ def compare(item: Watched, page: Page) -> Result:
     if moved:
         return Result(item, Outcome.moved, f"permanently redirected to {page.final_url}; the held words are all there", held=held, **common)
     return Result(item, Outcome.unchanged, f"all {held} held passages and quotes found word for word", held=held, **common)
-
-
-def _quote_on_page(quote: str, page_key: str) -> bool:
-    start = 0
-    for part in (comparison_key(p) for p in _ELLIPSIS.split(quote)):
-        if not part:
-            continue
-        found = page_key.find(part, start)
-        if found < 0:
-            return False
-        start = found + len(part)
-    return True
 
 
 def word_diff(held: str, page_text: str, context: int = 6) -> str:

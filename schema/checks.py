@@ -27,7 +27,7 @@ from .dates import JOINING, LEAVING, SIGNING, date_key, last_day, participants
 from .language import text_problems
 from .models import JOINED_KINDS, OFFICIAL_SOURCES, Article, QuoteBasis, SourceKind, Topic, _check_date
 from .problems import Problem, display_path, field_path
-from .texts import SourceText, normalise, read_source_text
+from .texts import ELLIPSIS, SourceText, normalise, read_source_text
 from .yamlfile import MODELINE_PREFIX, YamlDocument, is_placeholder
 
 STALE_AFTER_DAYS = 365
@@ -46,8 +46,6 @@ _OPENINGS_AGAINST = {
     "disputed": _SAYS_NOTHING,
     "silent": ("not known", "affirms", "denies"),
 }
-# " ... " (or "…", "[...]") inside a quote marks words left out, as in schema.texts.
-_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 
 Loc = tuple[int | str, ...]
 
@@ -278,7 +276,7 @@ def _first_difference(quote: str, text: SourceText) -> tuple[str, str]:
     """The first word of `quote` that breaks the match, and the few words up to it (for the message)."""
     body = normalise(text.body)
     start = 0
-    for part in _ELLIPSIS.split(quote):
+    for part in ELLIPSIS.split(quote):
         words = part.split()
         if not words:
             continue

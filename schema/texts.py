@@ -11,6 +11,7 @@ import hashlib
 import re
 import stat
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 from .problems import display_path
 
 # " ... " (or "…", "[...]") inside a quote marks words left out; each part must appear, in order.
-_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
+ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"', "\u00a0": " "})
 _SPACE = re.compile(r"\s+")
 # The body's SHA-256 in the header: a line of its own (`# body-sha256: <hex>`), or, in the first
@@ -88,22 +89,30 @@ class SourceText:
         return found
 
 
-@cache
-def _sections(body: str) -> tuple[tuple[bool, str], ...]:
+def text_sections(body: str) -> list[tuple[bool, list[str]]]:
+    """The lines of a held text by section, SECONDARY sections apart, without blank lines and the
+    editorial markers ('=====' headings, '[...]' and '[GAP ...]' lines); shared by the quote check
+    and `sources check`."""
     sections: list[tuple[bool, list[str]]] = [(False, [])]
     for line in body.splitlines():
         stripped = line.strip()
         if stripped.startswith("====="):
             sections.append(("SECONDARY" in stripped.upper(), []))
-        elif not _EDITORIAL.match(stripped):
-            sections[-1][1].append(line)
-    return tuple((secondary, normalise("\n".join(lines))) for secondary, lines in sections if lines)
+        elif stripped and not _EDITORIAL.match(stripped):
+            sections[-1][1].append(stripped)
+    return sections
 
 
-def quote_found(quote: str, normalised_text: str) -> bool:
-    """Find every part of `quote` in `normalised_text`, each after the one before."""
+@cache
+def _sections(body: str) -> tuple[tuple[bool, str], ...]:
+    return tuple((secondary, normalise("\n".join(lines))) for secondary, lines in text_sections(body) if lines)
+
+
+def quote_found(quote: str, normalised_text: str, fold: Callable[[str], str] = normalise) -> bool:
+    """Find every part of `quote` in `normalised_text`, each after the one before, every part folded
+    by `fold` as the text was (`normalise`; `sources check` folds Markdown and hyphens too)."""
     start = 0
-    parts = [normalise(part) for part in _ELLIPSIS.split(quote)]
+    parts = [fold(part) for part in ELLIPSIS.split(quote)]
     parts = [part for part in parts if part]
     if not parts:
         return False
