@@ -97,7 +97,10 @@ def run(root: Path, raw: bytes, *, strict: bool = True) -> Validation:
     path = root / "frameworks" / "demo.yaml"
     path.write_bytes(raw)
     result = validate([path], root, strict=strict, today=TODAY)
-    last_line = raw.count(b"\n") + 2  # a problem may point just past the last line (end of file)
+    # Lines as YAML 1.1 (PyYAML) counts them, as the messages do: U+0085, U+2028 and U+2029 break lines
+    # too. A problem may point just past the last line (end of file).
+    text = raw.decode("utf-8", "replace").replace("\r\n", "\n")
+    last_line = sum(text.count(b) for b in ("\n", "\r", "\x85", "\u2028", "\u2029")) + 2
     for problem in result.problems:
         assert isinstance(problem, Problem)
         assert problem.path.endswith("demo.yaml")
