@@ -20,13 +20,14 @@ import typer
 import typer.core
 
 from . import __version__
-from .reports.files import Format, format_of
+from .reports.output import Format, format_of
+from .schema.paths import ROOT_ENV
 from .status import ExitStatus
 
 if TYPE_CHECKING:  # the records layer imports pydantic; commands import it when they run, so --help stays fast
-    from .schema.records import Dataset
+    from .schema.dataset import Dataset
 
-ROOT_ENV = "FRAMEWORKS_ROOT"  # also read by schema.recordfile.data_root
+
 ANALYSIS = "Analysis"
 CONTRIBUTING = "Contributing"
 
@@ -185,7 +186,8 @@ def choose_format(given: str | None, output: Path | None, allowed: tuple[Format,
 def load(ctx: typer.Context) -> Dataset:
     """The records in use, loaded as validate checks them; invalid ones are left out, one stderr line each."""
     from .schema.cache import enabled
-    from .schema.records import DataRootError, load_dataset
+    from .schema.dataset import load_dataset
+    from .schema.paths import DataRootError
 
     try:
         dataset = load_dataset(settings(ctx).root, cached=enabled())
@@ -206,8 +208,8 @@ def load_as_of(ctx: typer.Context, date: dt.date | None) -> Dataset:
 
 def resolve(dataset: Dataset, names: list[str]) -> list[str]:
     """Record ids for the ids or aliases given; exits 1 on a left-out (invalid) record, 2 on an unknown one."""
+    from .schema.dataset import UnknownFramework
     from .schema.problems import display_path
-    from .schema.records import UnknownFramework
 
     ids = []
     for name in names:
@@ -233,8 +235,8 @@ def emit(text: str | Iterable[str], output: Path | None) -> None:
 
 
 def write_file(data: bytes | Iterable[bytes], output: Path, sidecars: tuple[str, ...] = ()) -> None:
-    """Write `data` atomically to `output` with reports.files' one writer; a refusal or failure exits 2."""
-    from .reports.files import OutputRefused, write_atomically
+    """Write `data` atomically to `output` with reports.output' one writer; a refusal or failure exits 2."""
+    from .reports.output import OutputRefused, write_atomically
 
     try:
         write_atomically(output, data, sidecars=sidecars)
@@ -259,8 +261,8 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", hidden=True, help="The default; kept for old scripts.")] = False,
 ) -> None:
     """Check records: structure, ids, citations, verbatim quotes, the texts' SHA-256, dates. Exit 0 valid, 1 invalid, 2 usage error."""
-    from .reports.problems import render_problems
-    from .schema.records import DataRootError
+    from .reports.validation_report import render_problems
+    from .schema.paths import DataRootError
     from .schema.validation import validate as run_validation
 
     chosen = choose_format(output_format, None, (Format.text, Format.json, Format.github))
@@ -367,8 +369,8 @@ def topics(output_format: FormatOption = None, output: OutputOption = None) -> N
     """List the topics every framework takes a position on."""
     chosen = choose_format(output_format, output)
     from .reports.listing import Listing, render_listing
+    from .schema.load import load_topics
     from .schema.models import Stance
-    from .schema.records import load_topics
 
     vocabulary = load_topics()
     listing = Listing(
@@ -393,7 +395,7 @@ def show(
     chosen = choose_format(output_format, output)
     date = as_of_date(as_of)
     from .reports.comparison import build_comparison
-    from .reports.record import RecordReport, render_record
+    from .reports.show import RecordReport, render_record
 
     dataset = load_as_of(ctx, date)
     [record_id] = resolve(dataset, [framework])
@@ -435,7 +437,7 @@ def compare(
     date = as_of_date(as_of)
     from .reports.comparison import HEADLINE_ORDER, build_comparison
     from .reports.render import render_comparison
-    from .schema.records import UnknownTopic
+    from .schema.dataset import UnknownTopic
 
     dataset = load(ctx)
     if all_frameworks:  # in the one reading order, as the pack and the site list them
@@ -505,7 +507,7 @@ def history(
     chosen = choose_format(output_format, output)
     from .reports.history import history as build_history
     from .reports.listing import render_listing
-    from .schema.records import UnknownTopic
+    from .schema.dataset import UnknownTopic
 
     dataset = load(ctx)
     ids = resolve(dataset, frameworks)
@@ -720,7 +722,7 @@ def cite(
     [record_id] = resolve(dataset, [framework])
     label = None
     if topic is not None:
-        from .schema.records import UnknownTopic
+        from .schema.dataset import UnknownTopic
 
         try:
             dataset.topic_ids([topic])
@@ -813,7 +815,7 @@ def sources_check(
 def schema_command(output: OutputOption = None) -> None:
     """Print the JSON Schema of a framework record (committed as schema/framework.schema.json)."""
     choose_format(None, output, (Format.json,))
-    from .schema.record_schema import schema_text
+    from .schema.json_schema import schema_text
 
     emit(schema_text(), output)
 
@@ -858,7 +860,7 @@ def new_command(
         say(f"printed a template for {record_id} on standard output, no file written: fill in its {places} values marked TODO,")
         say("then run frameworks validate on the file you keep it in")
         return
-    from .reports.files import OutputRefused, write_atomically
+    from .reports.output import OutputRefused, write_atomically
 
     try:
         write_atomically(path, text.encode("utf-8"), overwrite=False)  # never over a contributor's file
@@ -961,7 +963,7 @@ def main() -> None:
         say(f"frameworks: cannot write the output: {exc.strerror or exc}")
         sys.exit(ExitStatus.ERROR)
     except Exception as exc:
-        from .schema.records import RecordUnavailable
+        from .schema.dataset import RecordUnavailable
 
         if not isinstance(exc, RecordUnavailable):
             raise

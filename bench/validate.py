@@ -107,7 +107,7 @@ def generate(folder: Path, count: int) -> Path:
     distinct ids and aliases; seeds/ beside it when the variants need texts the package lacks)."""
     import yaml
 
-    from space_frameworks.schema.records import load_dataset
+    from space_frameworks.schema.dataset import load_dataset
 
     dataset = load_dataset()
     templates = [record.model_dump(mode="json", exclude_none=True) for record in dataset.records.values()]

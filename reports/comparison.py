@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..schema.dataset import Dataset
 from ..schema.dates import date_key, format_date, happened_by
 from ..schema.models import OFFICIAL_SOURCES, SUBSTANTIVE_STANCES, EventType, Extent, Record, SourceKind, Stance, Support
 from ..schema.readings import no_reading_summary, previous_reading, reading_on
-from ..schema.records import Dataset
 from .vocabulary import (
     AGREE,
     ALL_SILENT,

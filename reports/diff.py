@@ -20,7 +20,7 @@ from ..schema.models import Record
 from ..schema.problems import printable
 from ..schema.readings import readings
 from .comparison import event_words, stance_words
-from .style import escape_markdown
+from .wrapping import escape_markdown
 
 DIFF_FORMAT = "frameworks.diff/1"
 

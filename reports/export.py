@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import __version__
-from ..schema.records import Dataset
+from ..schema.dataset import Dataset
 from .edition import edition_metadata
 
 DATASET_FORMAT = "frameworks.dataset/1"

@@ -11,8 +11,8 @@ from typing import Any
 
 from .comparison import Comparison, stance_words
 from .render import heading, subtitle, summary_dict
-from .style import colour_stance, escape_markdown, hang
-from .vocabulary import RELATION_BY_ID, RELATIONS, STANCE_BY_VALUE, STANCES
+from .vocabulary import RELATION_BY_ID, RELATIONS, STANCE_BY_VALUE, STANCES, colour_stance
+from .wrapping import escape_markdown, hang
 
 GRID_FORMAT = "frameworks.grid/1"
 
@@ -26,7 +26,7 @@ def render_grid(comparison: Comparison, output_format: str, *, width: int = 100,
     if output_format == "markdown":
         return _markdown(comparison)
     if output_format == "html":
-        from .html import render
+        from .templating import render
 
         return render("grid.html.j2", c=comparison, title=heading(comparison), subtitle=subtitle(comparison))
     return _terminal(comparison, width, colour)

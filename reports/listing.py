@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .style import escape_markdown, hang, wrap_cells
+from .wrapping import escape_markdown, hang, wrap_cells
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def render_listing(listing: Listing, output_format: str, width: int = 100) -> st
             lines += ["", escape_markdown(listing.footer)]
         return "\n".join(lines) + "\n"
     if output_format == "html":
-        from .html import render
+        from .templating import render
 
         return render("listing.html.j2", listing=listing)
     return terminal_listing(listing, width)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
-from .html import css_string
+from .templating import css_string
 from .typeset import (
     PDF_VARIANT,
     PdfJob,

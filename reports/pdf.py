@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..schema.dataset import Dataset, UnknownTopic
 from ..schema.dates import JOINING, LEAVING, SIGNING, format_date, last_day
-from ..schema.models import Article, Record, Source
-from ..schema.records import Dataset, UnknownTopic
+from ..schema.models import GIST_MAX, Article, Record, Source
 from .comparison import (
     AGREE,
     ALL_SILENT,
@@ -51,9 +51,9 @@ from .comparison import (
 )
 from .diff import Changes
 from .edition import DATA_VERSION
-from .html import environment
 from .listing import Listing
 from .parts import typeset_in_parts
+from .templating import environment
 from .timeline import timeline
 from .typeset import PAGE_OF, PAGES_MARK, AttachedFile, PdfJob, RenderedPdf, typeset
 from .vocabulary import STANCES, reading_order
@@ -70,7 +70,6 @@ KEY_RULE = (
     "Chosen from the topics where the frameworks differ: first where one grants or affirms and another denies (opposed), "
     "then where they differ in degree, then where one side is silent; within each, in the order of the topic list."
 )
-GIST_MAX = 90  # characters of a one-line gist (the records' `gist:` field has the same limit)
 QUOTE_MAX = 100  # characters of a quote in the brief's annex; the full edition and the YAML hold all words
 # The order in which page 1 picks key differences: opposed first, then in degree, then one side silent.
 _KEY_ORDER = (OPPOSED, DEGREE, ONE_SILENT)
@@ -291,7 +290,7 @@ def write_pdf(
     """Build, render and write the brief (or pack) to `output` atomically: a temporary file beside it,
     renamed over it once complete, so a failure never leaves a partial PDF. BriefError for any
     mistake the user can fix (unknown topic, unusable output path, bad SOURCE_DATE_EPOCH)."""
-    from .files import write_atomically
+    from .output import write_atomically
 
     check_output(output)
     brief = build_brief(dataset, ids, sources=sources, topics=topics, as_of=as_of, pack=pack, full=full, changes=changes)

@@ -9,8 +9,8 @@ from typing import Any
 
 from .comparison import HEADLINE_ORDER, Cell, Column, Comparison, Quote, Row, SourceRef, stance_words
 from .listing import csv_text
-from .style import colour_stance, escape_markdown, relation_mark, wrap
-from .vocabulary import RELATION_BY_ID
+from .vocabulary import RELATION_BY_ID, colour_stance, relation_mark
+from .wrapping import escape_markdown, wrap
 
 # /3: relations are opposed, differ-in-degree, one-side-silent, agree, all-silent, not-comparable
 # (/2 had differ, agree, silent, not comparable); counts keyed by those ids; "shown" replaces
@@ -45,7 +45,7 @@ def render_comparison(comparison: Comparison, output_format: str, *, width: int 
     if output_format == "markdown":
         return comparison_to_markdown(comparison, quotes=quotes)
     if output_format == "html":
-        from .html import render
+        from .templating import render
 
         return render("comparison.html.j2", c=comparison, title=heading(comparison), subtitle=subtitle(comparison), quotes=quotes)
     return comparison_to_table(comparison, width=width, colour=colour, quotes=quotes)

@@ -15,10 +15,10 @@ Pages (each a folder with an index.html, so URLs stay stable and clean on any st
 
 Everything is built from the values every other renderer uses (build_comparison, timeline,
 signatories): the templates only lay them out. Record text is escaped by Jinja2's autoescape (the
-environment of reports/html.py). Nothing in the output depends on the clock: the only date is the
+environment of reports/templating.py). Nothing in the output depends on the clock: the only date is the
 data's (the latest `last_verified`), so the same records give the same bytes.
 
-The folder is written whole or not at all (reports.files.write_folder_atomically): pages go to a
+The folder is written whole or not at all (reports.output.write_folder_atomically): pages go to a
 temporary folder beside the target, which is renamed into place once complete; a symbolic link given
 as the folder stays a link, to the new build. An existing folder is replaced only if an earlier
 build made it, and never when it holds the current folder (`-o .`): the shell would be left in a
@@ -38,18 +38,18 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from .. import __version__
+from ..schema.dataset import Dataset, UnknownFramework
 from ..schema.dates import format_date
 from ..schema.models import JOINED_KINDS, SUBSTANTIVE_STANCES, Record, Stance
 from ..schema.readings import readings
-from ..schema.records import Dataset, UnknownFramework
 from .citation import cite_this
 from .comparison import HEADLINE_ORDER, NOT_YET, Cell, Comparison, build_comparison, event_words, stance_words
 from .diff import Changes, changes_in_history
 from .edition import DATA_LICENCE, DATA_LICENCE_URL
-from .files import real_target, write_folder_atomically
-from .html import TEMPLATES, environment
 from .listing import Listing
+from .output import real_target, write_folder_atomically
 from .render import heading, subtitle
+from .templating import TEMPLATES, environment
 from .timeline import signatories, timeline
 from .vocabulary import RELATIONS, STANCES, reading_order, stance_css
 
@@ -233,7 +233,7 @@ def badge(stance: str) -> Markup:
 
 @cache
 def site_environment() -> Any:
-    """reports/html.py's environment (autoescape on) with the site's `badge` filter."""
+    """reports/templating.py's environment (autoescape on) with the site's `badge` filter."""
     env = environment().overlay()
     env.filters["badge"] = badge
     return env
@@ -378,7 +378,7 @@ def check_output(output: Path) -> None:
 
 
 def write_site(dataset: Dataset, output: Path, day: dt.date | None = None, changes: Changes | None = None) -> SiteResult:
-    """Build the site and put it in place of `output` (reports.files.write_folder_atomically).
+    """Build the site and put it in place of `output` (reports.output.write_folder_atomically).
     On any failure nothing is left behind and an earlier site at `output` is untouched."""
     check_output(output)
     written = {"pages": 0, "files": 0}

@@ -32,8 +32,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from .. import __version__
+from ..schema.dataset import Dataset
 from ..schema.problems import display_path
-from ..schema.records import Dataset
 from ..schema.texts import normalise, quote_found, read_source_text, text_path, text_sections
 from .fetch import USER_AGENT, FetchFailed, FetchLimits, Page, fetch_page, make_client
 
@@ -488,7 +488,7 @@ def render_json(report: Report) -> str:
 
 def render_github(report: Report) -> str:
     """GitHub Actions annotations: an error per changed source, a warning per moved or unchecked one."""
-    from .problems import _escape_data, _escape_property
+    from .validation_report import _escape_data, _escape_property
 
     lines = []
     for result in report.results:

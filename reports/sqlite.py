@@ -37,7 +37,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from ..schema.records import Dataset
+from ..schema.dataset import Dataset
 from .comparison import build_comparison
 from .edition import edition_metadata
 
@@ -228,7 +228,7 @@ def fill(db: sqlite3.Connection, dataset: Dataset, as_of: dt.date | None = None)
 
 def sqlite_bytes(dataset: Dataset, as_of: dt.date | None = None) -> tuple[bytes, dict[str, int]]:
     """The database built in memory, as the bytes of an SQLite file, and its row counts (the caller
-    writes them with the one writer, reports.files.write_atomically). Raises OSError for sqlite3 errors."""
+    writes them with the one writer, reports.output.write_atomically). Raises OSError for sqlite3 errors."""
     db = sqlite3.connect(":memory:")
     try:
         with db:
@@ -245,9 +245,9 @@ def sqlite_bytes(dataset: Dataset, as_of: dt.date | None = None) -> tuple[bytes,
 
 
 def write_sqlite(dataset: Dataset, output: Path) -> dict[str, int]:
-    """Build the database and write it atomically to `output` (reports.files' one writer); its row counts.
+    """Build the database and write it atomically to `output` (reports.output' one writer); its row counts.
     Raises OutputRefused/OSError, leaving any old file as it was."""
-    from .files import write_atomically
+    from .output import write_atomically
 
     data, counts = sqlite_bytes(dataset)
     write_atomically(output, data, sidecars=SIDECARS)

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .html import TEMPLATES
+from .templating import TEMPLATES
 
 ASSET_SCHEME = "asset:"
 PDF_VARIANT = "pdf/ua-1"

@@ -152,3 +152,11 @@ def reading_order(records: Iterable[Record]) -> list[Record]:
         return rank, first, record.id
 
     return sorted(records, key=key)
+
+
+def relation_mark(relation: str, frameworks: int) -> str:
+    """A row's relation as a word under its topic: the differences in capitals ('OPPOSED', 'ONE SIDE
+    SILENT'), the others as they are ('agree', 'both silent')."""
+    entry = RELATION_BY_ID[relation]
+    words = entry.say(frameworks)
+    return words.upper() if entry.difference else words

@@ -18,7 +18,7 @@ Safe under any interleaving of runs and edits (several commands at once while a 
   ends; entries that no index names are removed only by a run that holds the lock alone, so no
   running command ever loses an entry its index names;
 - an entry that is missing or damaged all the same (removed by hand, a full disk) is rebuilt from
-  the record file by the caller (schema.records), never an error for the user.
+  the record file by the caller (schema.dataset), never an error for the user.
 
 Nothing in the cache can run code (JSON only, read back through the pydantic models). The cache
 lives in the platform's user cache folder (platformdirs: $XDG_CACHE_HOME/frameworks or

@@ -19,6 +19,8 @@ ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 PINPOINT_PATTERN = r"^[a-z0-9]+(_[a-z0-9]+)*(__[a-z0-9]+(_[a-z0-9]+)*)*$"
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 FULL_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+URL_PATTERN = r"^https?://[^\s]+$"
+EXCERPT_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$"
 
 _PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
@@ -60,9 +62,9 @@ Pinpoint = Annotated[str, StringConstraints(pattern=PINPOINT_PATTERN, max_length
 GIST_MAX = 90
 Line = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=1000)]
+Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=1000)]
 # "<source-id>" of this record, or "<article-id>/<excerpt-id>" in seeds/articles.yaml.
-ExcerptRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")]
+ExcerptRef = Annotated[str, StringConstraints(pattern=EXCERPT_REF_PATTERN)]
 
 
 class Kind(StrEnum):

@@ -7,14 +7,16 @@ NameEntry behind (its id and aliases, with their positions), and these checks ru
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from .models import ID_PATTERN
+from .paths import record_files
 from .problems import Problem, display_path
-from .yamlfile import PLACEHOLDER, YamlDocument
+from .yamlfile import PLACEHOLDER, YamlDocument, YamlError, read_yaml
 
 
 @dataclass
@@ -103,3 +105,22 @@ def check_names(entries: list[NameEntry], others: dict[str, Path], *, duplicate_
                 taken[alias] = entry
             seen.add(alias)
     return problems
+
+
+def other_names(root: Path, validated: list[Path]) -> dict[str, Path]:
+    """Ids and aliases of the records under root/frameworks/ that are not among `validated`."""
+    seen = {os.path.abspath(path) for path in validated}
+    names: dict[str, Path] = {}
+    folder = root / "frameworks"
+    for path in record_files([folder]) if folder.is_dir() else []:
+        if os.path.abspath(path) in seen:
+            continue
+        try:
+            data = read_yaml(path).data
+        except YamlError:
+            continue  # not ours to report: only the named files are being validated
+        if isinstance(data, dict):
+            for name in [data.get("id"), *(data.get("aliases") if isinstance(data.get("aliases"), list) else [])]:
+                if isinstance(name, str):
+                    names.setdefault(name, path)
+    return names

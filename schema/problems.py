@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .models import ID_PATTERN
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -48,8 +50,8 @@ def display_path(path: Path) -> str:
     return relative if not relative.startswith("..") else str(path)
 
 
-# A topic id as the vocabulary writes them (schema.models.ID_PATTERN): safe to show inside [...].
-_TOPIC = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# A topic id as the vocabulary writes them: safe to show inside [...].
+_TOPIC = re.compile(ID_PATTERN)
 
 
 def field_path(loc: tuple[int | str, ...], data: object = None) -> str:

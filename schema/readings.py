@@ -17,9 +17,9 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from functools import partial
 
+from .dataset import Dataset
 from .dates import date_key, format_date, happened_by
 from .models import Position, Reading, Record, Stance
-from .recordfile import Dataset
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ import os
 import re
 from pathlib import Path
 
+from .json_schema import SCHEMA_FILE
+from .load import load_topics
 from .models import ID_PATTERN, JOINED_KINDS, Kind, LegalForce, SourceKind, Stance, Topic
+from .names import other_names
 from .problems import display_path
-from .record_schema import SCHEMA_FILE
-from .recordfile import load_topics, other_names
 from .yamlfile import PLACEHOLDER, find_placeholders, parse_yaml
 from .yamlfile import is_placeholder as is_placeholder  # re-exported: the template's placeholders are tested with it
 

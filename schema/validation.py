@@ -1,6 +1,6 @@
 """The one way a record file is checked, for `frameworks validate` and for every data command.
 
-``check_file`` runs the models (schema.recordfile) and the checks beyond structure (schema.checks,
+``check_file`` runs the models (schema.load) and the checks beyond structure (schema.checks,
 with the integrity of the texts quoted) over one file; ``validate`` streams it over many files:
 each leaves only its problems and its names (id, aliases) behind, so memory stays flat and time
 grows linearly with the number of records. The names checks (schema.names) run at the end.
@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .checks import Context, check_document
+from .load import load_articles, load_record, load_topics
 from .models import Article, Record
-from .names import NameEntry, check_names, names_of
+from .names import NameEntry, check_names, names_of, other_names
+from .paths import locate_records, seeds_dir
 from .problems import Problem
-from .recordfile import load_articles, load_record, load_topics, locate_records, other_names, seeds_dir
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def validate(paths: list[Path] | None, root: Path | None = None, *, strict: bool
     with the records in use, every text under seeds/texts/ is checked against its SHA-256 too.
     With `strict` (the default: what CI and the pre-commit hook run), warnings become errors; without
     it (`validate --draft`, for a record in progress), they are kept as warnings that do not fail. Raises
-    recordfile.DataRootError if `root` has no frameworks/ folder.
+    paths.DataRootError if `root` has no frameworks/ folder.
     """
     base, files = locate_records(root, list(paths) if paths else None)
     context, _, problems = context_for(seeds_dir(base), today)

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from space_frameworks.cli import app
-from space_frameworks.schema.records import Dataset, load_dataset
+from space_frameworks.schema.dataset import Dataset, load_dataset
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = Path(__file__).parent / "bad"  # the corpus of bad records, with its own seeds

@@ -12,8 +12,8 @@ from collections import Counter
 import pytest
 
 from space_frameworks.reports.timeline import signatories
+from space_frameworks.schema.dataset import load_dataset
 from space_frameworks.schema.models import EventType, Record
-from space_frameworks.schema.records import load_dataset
 
 DATASET = load_dataset()
 ARTEMIS: Record = DATASET.records["artemis-accords"]

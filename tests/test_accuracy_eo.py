@@ -11,8 +11,8 @@ import re
 
 import pytest
 
+from space_frameworks.schema.dataset import load_dataset
 from space_frameworks.schema.models import EventType, QuoteBasis, Record
-from space_frameworks.schema.records import load_dataset
 from space_frameworks.schema.texts import SourceText, normalise, quote_found, read_source_text
 
 DATASET = load_dataset()

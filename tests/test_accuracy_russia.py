@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from space_frameworks.schema.dataset import load_dataset
 from space_frameworks.schema.models import EventType, Record, SourceKind, Stance
-from space_frameworks.schema.records import load_dataset
 from space_frameworks.schema.texts import read_source_text
 
 DATASET = load_dataset()

@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 
 from space_frameworks.reports.timeline import signatories
+from space_frameworks.schema.dataset import load_dataset
 from space_frameworks.schema.language import text_problems
 from space_frameworks.schema.models import Counted, Coverage, EventType, Record, SourceKind, Stance
-from space_frameworks.schema.records import load_dataset
 from space_frameworks.schema.texts import read_source_text
 
 DATASET = load_dataset()

@@ -23,7 +23,7 @@ from chromium import Browser, browser, find_chromium, serve
 from conftest import REPO
 from space_frameworks.reports.comparison import build_comparison
 from space_frameworks.reports.site import ordered_ids, write_site
-from space_frameworks.schema.records import Dataset
+from space_frameworks.schema.dataset import Dataset
 
 pytestmark = pytest.mark.heavy  # a real browser: behind --heavy, which the README's test command and CI pass
 

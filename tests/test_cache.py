@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from space_frameworks.schema import cache, records
+from space_frameworks.schema import cache, dataset
 
 
 def cache_folder(private_cache: Path) -> Path:
@@ -28,7 +28,7 @@ def test_second_run_uses_the_cache_and_gives_the_same_output(
     def no_checking(*args: object, **kwargs: object) -> None:
         raise AssertionError("a record was checked again although the cache is fresh")
 
-    monkeypatch.setattr(records, "check_file", no_checking)
+    monkeypatch.setattr(dataset, "check_file", no_checking)
     second = run("--root", str(fixture_root), "compare", "alpha", "beta", "--format", "json")
     assert second.exit_code == 0 and second.output == first.output
 
@@ -147,11 +147,11 @@ def test_a_verification_date_in_the_future_is_checked_again_when_that_day_comes(
     text = path.read_text(encoding="utf-8")
     verified = next(line for line in text.splitlines() if line.startswith("last_verified:"))
     path.write_text(text.replace(verified, "last_verified: 2031-01-01"), encoding="utf-8")
-    before = records.load_dataset(fixture_root, cached=True, today=dt.date(2030, 12, 31))
+    before = dataset.load_dataset(fixture_root, cached=True, today=dt.date(2030, 12, 31))
     assert list(before.records) == ["alpha"] and [str(p.path.name) for p in before.left_out] == ["beta.yaml"]
-    again = records.load_dataset(fixture_root, cached=True, today=dt.date(2030, 12, 31))
+    again = dataset.load_dataset(fixture_root, cached=True, today=dt.date(2030, 12, 31))
     assert list(again.records) == ["alpha"]
-    after = records.load_dataset(fixture_root, cached=True, today=dt.date(2031, 1, 1))
+    after = dataset.load_dataset(fixture_root, cached=True, today=dt.date(2031, 1, 1))
     assert list(after.records) == ["alpha", "beta"]
 
 
@@ -164,21 +164,21 @@ def test_an_entry_that_an_index_in_use_names_is_removed_only_when_no_run_is_unde
 ) -> None:
     import gc
 
-    first = records.load_dataset(fixture_root, cached=True)  # a run under way: it holds the cache's lock
+    first = dataset.load_dataset(fixture_root, cached=True)  # a run under way: it holds the cache's lock
     before = entries(private_cache)
     path = fixture_root / "frameworks" / "beta.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("short_title: Beta position", "short_title: Beta view"), encoding="utf-8")
-    second = records.load_dataset(fixture_root, cached=True)  # its index no longer names the first beta
-    third = records.load_dataset(fixture_root, cached=True)
+    second = dataset.load_dataset(fixture_root, cached=True)  # its index no longer names the first beta
+    third = dataset.load_dataset(fixture_root, cached=True)
     assert before < entries(private_cache)
 
     def no_checking(*args: object, **kwargs: object) -> None:
         raise AssertionError("an entry was lost and had to be rebuilt")
 
-    monkeypatch.setattr(records, "check_file", no_checking)
+    monkeypatch.setattr(dataset, "check_file", no_checking)
     assert first.records["beta"].short_title == "Beta position"
     assert third.records["beta"].short_title == "Beta view"
     del first, second, third
     gc.collect()  # every run has ended: the next one, alone, removes what no index names
-    records.load_dataset(fixture_root, cached=True)
+    dataset.load_dataset(fixture_root, cached=True)
     assert len(entries(private_cache)) == 2 and entries(private_cache) != before

@@ -12,7 +12,7 @@ from citeproc.source.json import CiteProcJSON
 
 from space_frameworks import __version__
 from space_frameworks.reports.citation import csl_items, make_citation, pinpoints, reporters
-from space_frameworks.schema.records import Dataset
+from space_frameworks.schema.dataset import Dataset
 
 # The item variables of CSL-JSON (CSL 1.0.2 csl-data.json) that our items may use, and its item types.
 CSL_FIELDS = {

@@ -30,7 +30,7 @@ from space_frameworks.reports.comparison import (
     stance_words,
 )
 from space_frameworks.reports.render import comparison_from_dict, comparison_to_dict, render_comparison
-from space_frameworks.schema.records import load_dataset
+from space_frameworks.schema.dataset import load_dataset
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 FIVE = ["ost", "us-eo-2020", "lux-2017", "artemis-accords", "russia"]

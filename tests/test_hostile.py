@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from space_frameworks.cli import app
-from space_frameworks.reports.problems import render_problems
+from space_frameworks.reports.validation_report import render_problems
 from space_frameworks.schema.validation import validate
 
 BAD = Path(__file__).parent / "bad"

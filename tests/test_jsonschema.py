@@ -14,8 +14,8 @@ from test_hostile import CASES, GOOD, STRUCTURAL
 from typer.testing import CliRunner
 
 from space_frameworks.cli import app
-from space_frameworks.schema.record_schema import SCHEMA_FILE, record_schema, schema_text
-from space_frameworks.schema.records import PACKAGE_ROOT, record_files
+from space_frameworks.schema.json_schema import SCHEMA_FILE, json_schema, schema_text
+from space_frameworks.schema.paths import PACKAGE_ROOT, record_files
 from space_frameworks.schema.yamlfile import MODELINE_PREFIX
 
 RECORDS = record_files([PACKAGE_ROOT / "frameworks"])
@@ -39,8 +39,8 @@ def test_the_committed_schema_is_the_one_the_models_give() -> None:
 def test_frameworks_schema_prints_it() -> None:
     result = CliRunner().invoke(app, ["schema"], catch_exceptions=False)
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == record_schema()
-    assert record_schema()["additionalProperties"] is False  # unknown keys are errors for editors too
+    assert json.loads(result.stdout) == json_schema()
+    assert json_schema()["additionalProperties"] is False  # unknown keys are errors for editors too
 
 
 def test_check_jsonschema_accepts_the_schema_as_a_2020_12_schema() -> None:

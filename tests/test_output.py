@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from space_frameworks.reports.files import OutputRefused, write_atomically
+from space_frameworks.reports.output import OutputRefused, write_atomically
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device", "folder", "socket"])
@@ -79,7 +79,7 @@ def test_sigterm_during_export_leaves_no_temporary_file(tmp_path: Path, monkeypa
 import os, signal, sys, time
 sys.argv = ["frameworks"]
 from space_frameworks import __main__
-from space_frameworks.reports import files
+from space_frameworks.reports import output
 real_fdopen = os.fdopen
 class Slow:
     def __init__(self, handle): self.handle = handle
@@ -88,8 +88,8 @@ class Slow:
     def write(self, data): print("writing", flush=True); time.sleep(30)
     def flush(self): pass
     def fileno(self): return self.handle.fileno()
-files.os.fdopen = lambda fd, mode: Slow(real_fdopen(fd, mode))
-files.write_atomically(__import__("pathlib").Path({str(tmp_path / "out.json")!r}), b"{{}}")
+output.os.fdopen = lambda fd, mode: Slow(real_fdopen(fd, mode))
+output.write_atomically(__import__("pathlib").Path({str(tmp_path / "out.json")!r}), b"{{}}")
 """
     with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
         assert child.stdout is not None

@@ -31,7 +31,7 @@ from space_frameworks.reports import parts, pdf, typeset
 from space_frameworks.reports.comparison import build_comparison
 from space_frameworks.reports.edition import DATA_VERSION
 from space_frameworks.reports.vocabulary import KIND_ORDER, reading_order
-from space_frameworks.schema.records import load_dataset
+from space_frameworks.schema.dataset import load_dataset
 
 PDFTOTEXT = shutil.which("pdftotext")
 

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from space_frameworks.reports.problems import render_problems
+from space_frameworks.reports.validation_report import render_problems
 from space_frameworks.schema.models import Stance
 from space_frameworks.schema.problems import Problem
 from space_frameworks.schema.validation import Validation, validate
@@ -220,7 +220,7 @@ def test_data_mutations_never_crash_and_a_record_without_errors_is_a_valid_model
     raw = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True, sort_keys=False).encode()
     result = run(root, raw, strict=False)
     if result.ok:  # nothing reported: the record is loaded, so `compare` can use it
-        from space_frameworks.schema.records import load_dataset
+        from space_frameworks.schema.dataset import load_dataset
 
         assert list(load_dataset(root, paths=[root / "frameworks" / "demo.yaml"]).records) == ["demo"]
 

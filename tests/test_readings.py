@@ -269,7 +269,7 @@ def test_diff_of_two_git_revisions_and_a_bad_one(run: Callable[..., Any], fixtur
 
 def test_since_a_date_lists_the_readings_and_events_after_it(fixture_root: Path) -> None:
     from space_frameworks.reports.diff import changes_in_history
-    from space_frameworks.schema.records import load_dataset
+    from space_frameworks.schema.dataset import load_dataset
 
     give_beta_a_history(fixture_root)
     dataset = load_dataset(fixture_root)
@@ -323,8 +323,8 @@ def test_russia_history_places_the_statements_in_order(run: Callable[..., Any]) 
 def test_the_site_shows_a_position_history_and_what_changed(fixture_root: Path, tmp_path: Path) -> None:
     from space_frameworks.reports.diff import changes_in_history
     from space_frameworks.reports.site import write_site
+    from space_frameworks.schema.dataset import load_dataset
     from space_frameworks.schema.readings import dataset_as_of
-    from space_frameworks.schema.records import load_dataset
 
     give_beta_a_history(fixture_root)
     dataset = load_dataset(fixture_root)

@@ -8,8 +8,8 @@ import os
 import pytest
 
 from conftest import SHARED
+from space_frameworks.schema.dataset import load_dataset
 from space_frameworks.schema.models import QuoteBasis
-from space_frameworks.schema.records import load_dataset
 from space_frameworks.schema.texts import normalise, quote_found, read_source_text
 from space_frameworks.schema.validation import validate
 

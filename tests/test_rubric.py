@@ -28,8 +28,8 @@ from space_frameworks.reports.comparison import (
 from space_frameworks.reports.render import JSON_FORMAT, render_comparison
 from space_frameworks.reports.site import compare_data, rubric_html
 from space_frameworks.reports.vocabulary import RELATIONS, STANCES
+from space_frameworks.schema.dataset import load_dataset
 from space_frameworks.schema.models import OFFICIAL_SOURCES, SourceKind, Stance
-from space_frameworks.schema.records import load_dataset
 
 FIVE = ["ost", "us-eo-2020", "lux-2017", "artemis-accords", "russia"]
 

@@ -18,7 +18,7 @@ from conftest import REPO
 from space_frameworks.reports import site as site_module
 from space_frameworks.reports.comparison import build_comparison
 from space_frameworks.reports.site import MARKER, SiteError, featured_pairs, ordered_ids, pair_path, write_site
-from space_frameworks.schema.records import Dataset, load_dataset
+from space_frameworks.schema.dataset import Dataset, load_dataset
 
 CSS = REPO / "reports" / "templates" / "site" / "site.css"
 

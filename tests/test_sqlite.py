@@ -11,7 +11,7 @@ import pytest
 
 from space_frameworks.reports.comparison import build_comparison
 from space_frameworks.reports.sqlite import write_sqlite
-from space_frameworks.schema.records import Dataset, load_dataset
+from space_frameworks.schema.dataset import Dataset, load_dataset
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 
 from conftest import GOOD, cli, col_of, line_of
-from space_frameworks.reports.problems import render_problems
+from space_frameworks.reports.validation_report import render_problems
+from space_frameworks.schema.dataset import load_dataset
+from space_frameworks.schema.load import load_topics
 from space_frameworks.schema.problems import Problem
-from space_frameworks.schema.records import load_dataset, load_topics
 
 
 def test_the_records_in_use_are_the_default(checkout: Path) -> None:
@@ -236,7 +237,7 @@ def test_the_old_in_sentence_hash_form_is_accepted(checkout: Path) -> None:
 
 
 def test_every_text_of_the_project_matches_its_hash() -> None:
-    from space_frameworks.schema.records import PACKAGE_ROOT
+    from space_frameworks.schema.paths import PACKAGE_ROOT
     from space_frameworks.schema.texts import read_source_text
 
     texts = sorted((PACKAGE_ROOT / "seeds" / "texts").glob("*.txt"))

@@ -1,20 +1,10 @@
-"""Shared presentation helpers: relation marks, text wrapping to a width, markdown escaping."""
+"""Plain text for terminals and markdown: wrapping to a width, hanging indents, markdown escaping."""
 
 from __future__ import annotations
 
 import textwrap
 
-from .vocabulary import RELATION_BY_ID, colour_stance
-
-__all__ = ["colour_stance", "relation_mark", "wrap", "wrap_cells", "escape_markdown"]
-
-
-def relation_mark(relation: str, frameworks: int) -> str:
-    """A row's relation as a word under its topic: the differences in capitals ('OPPOSED', 'ONE SIDE
-    SILENT'), the others as they are ('agree', 'both silent')."""
-    entry = RELATION_BY_ID[relation]
-    words = entry.say(frameworks)
-    return words.upper() if entry.difference else words
+__all__ = ["wrap", "wrap_cells", "hang", "escape_markdown"]
 
 
 class _Wrapper(textwrap.TextWrapper):

@@ -20,7 +20,7 @@ SCHEMA_FILE = Path(__file__).resolve().parent / "framework.schema.json"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def record_schema() -> dict[str, Any]:
+def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one record file."""
     generated = Record.model_json_schema(mode="validation")
     return {
@@ -36,4 +36,4 @@ def record_schema() -> dict[str, Any]:
 
 def schema_text() -> str:
     """The schema as committed: indented JSON with a final newline, stable key order."""
-    return json.dumps(record_schema(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -11,8 +11,8 @@ from ..schema.models import Record, Source
 from ..schema.readings import readings
 from .comparison import Cell, Comparison, event_words, stance_words
 from .render import comparison_to_csv
-from .style import escape_markdown, hang, wrap
 from .timeline import participation_line
+from .wrapping import escape_markdown, hang, wrap
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def render_record(report: RecordReport, output_format: str, width: int = 100) ->
     if output_format == "csv":
         return comparison_to_csv(report.comparison)
     if output_format == "html":
-        from .html import render
+        from .templating import render
 
         return render(
             "record.html.j2", r=report.record, report=report, column=report.comparison.columns[0], parties=participation_line(report.record)
