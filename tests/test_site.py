@@ -1,7 +1,7 @@
 """`frameworks site`: the pages it writes, their links, escaping, reproducible bytes, atomic writing.
 
 The browser side (JavaScript, screenshots, contrast measured on the rendered page) is in
-test_browser.py; these tests read the files.
+test_site_in_browser.py; these tests read the files.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_hostile import CASES, GOOD, STRUCTURAL
+from test_validate_bad_records import CASES, GOOD, STRUCTURAL
 from typer.testing import CliRunner
 
 from space_frameworks.cli import app

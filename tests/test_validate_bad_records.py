@@ -152,7 +152,7 @@ EXPECTED: dict[str, list[str]] = {
 }
 
 # Cases whose only error is one of structure: an external validator with the exported JSON
-# Schema must refuse them too (tests/test_jsonschema.py).
+# Schema must refuse them too (tests/test_json_schema.py).
 STRUCTURAL = [
     "unknown-field.yaml",
     "bad-kind.yaml",
