@@ -1,14 +1,19 @@
-"""The record cache: JSON keyed on content, private, never trusted when not ours, never in the way."""
+"""The record cache: keyed on content, private, never trusted when not ours, never in the way.
+
+Also with an unusable cache folder, many processes on one cache while a record is saved, and entries
+lost or damaged."""
 
 from __future__ import annotations
 
 import json
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
 
+from conftest import PROCESS_TIMEOUT, cli, cli_process, no_traceback, null_device
 from space_frameworks.schema import cache, dataset
 
 
@@ -18,9 +23,9 @@ def cache_folder(private_cache: Path) -> Path:
 
 
 def test_second_run_uses_the_cache_and_gives_the_same_output(
-    run, fixture_root: Path, monkeypatch: pytest.MonkeyPatch, private_cache: Path
+    fixture_root: Path, monkeypatch: pytest.MonkeyPatch, private_cache: Path
 ) -> None:
-    first = run("--root", str(fixture_root), "compare", "alpha", "beta", "--format", "json")
+    first = cli("compare", "alpha", "beta", "--format", "json", root=fixture_root)
     folder = cache_folder(private_cache)
     assert (folder / "index.json").is_file()
     assert not list(private_cache.rglob("*.pickle"))
@@ -29,12 +34,12 @@ def test_second_run_uses_the_cache_and_gives_the_same_output(
         raise AssertionError("a record was checked again although the cache is fresh")
 
     monkeypatch.setattr(dataset, "check_file", no_checking)
-    second = run("--root", str(fixture_root), "compare", "alpha", "beta", "--format", "json")
+    second = cli("compare", "alpha", "beta", "--format", "json", root=fixture_root)
     assert second.exit_code == 0 and second.output == first.output
 
 
-def test_a_compare_reads_only_the_records_it_compares(run, fixture_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert run("--root", str(fixture_root), "list").exit_code == 0
+def test_a_compare_reads_only_the_records_it_compares(fixture_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli("list", root=fixture_root).exit_code == 0
     fetched: list[str] = []
     original = cache.RecordCache.fetch
 
@@ -43,40 +48,40 @@ def test_a_compare_reads_only_the_records_it_compares(run, fixture_root: Path, m
         return original(self, key)
 
     monkeypatch.setattr(cache.RecordCache, "fetch", counting)
-    assert run("--root", str(fixture_root), "show", "alpha").exit_code == 0
+    assert cli("show", "alpha", root=fixture_root).exit_code == 0
     assert len(fetched) == 1
 
 
-def test_a_changed_added_or_broken_record_is_seen_at_once(run, fixture_root: Path) -> None:
-    assert run("--root", str(fixture_root), "list", "--format", "json").exit_code == 0
+def test_a_changed_added_or_broken_record_is_seen_at_once(fixture_root: Path) -> None:
+    assert cli("list", "--format", "json", root=fixture_root).exit_code == 0
     path = fixture_root / "frameworks" / "beta.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("short_title: Beta position", "short_title: Beta view"), encoding="utf-8")
-    listed = json.loads(run("--root", str(fixture_root), "list", "--format", "json").stdout)
+    listed = json.loads(cli("list", "--format", "json", root=fixture_root).stdout)
     assert [r["short_title"] for r in listed] == ["Alpha Treaty", "Beta view"]
     (fixture_root / "frameworks" / "gamma.yaml").write_text(
         path.read_text(encoding="utf-8").replace("id: beta", "id: gamma"), encoding="utf-8"
     )
-    assert [r["id"] for r in json.loads(run("--root", str(fixture_root), "list", "--format", "json").stdout)] == ["alpha", "beta", "gamma"]
+    assert [r["id"] for r in json.loads(cli("list", "--format", "json", root=fixture_root).stdout)] == ["alpha", "beta", "gamma"]
     path.write_text("id: beta\nkind: opinion\n", encoding="utf-8")
-    result = run("--root", str(fixture_root), "list", "--format", "json")
+    result = cli("list", "--format", "json", root=fixture_root)
     assert result.exit_code == 0 and [r["id"] for r in json.loads(result.stdout)] == ["alpha", "gamma"]
     assert "frameworks/beta.yaml left out:" in result.stderr
 
 
-def test_an_edit_that_keeps_size_and_mtime_is_seen(run, fixture_root: Path) -> None:
+def test_an_edit_that_keeps_size_and_mtime_is_seen(fixture_root: Path) -> None:
     path = fixture_root / "frameworks" / "beta.yaml"
-    assert "Beta position" in run("--root", str(fixture_root), "list").stdout
+    assert "Beta position" in cli("list", root=fixture_root).stdout
     info = path.stat()
     path.write_text(path.read_text(encoding="utf-8").replace("Beta position", "Beta positioN"), encoding="utf-8")
     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
     assert path.stat().st_size == info.st_size and path.stat().st_mtime_ns == info.st_mtime_ns
-    assert "Beta positioN" in run("--root", str(fixture_root), "list").stdout
+    assert "Beta positioN" in cli("list", root=fixture_root).stdout
 
 
-def test_folders_are_0700_and_files_0600_whatever_the_umask(run, fixture_root: Path, private_cache: Path) -> None:
+def test_folders_are_0700_and_files_0600_whatever_the_umask(fixture_root: Path, private_cache: Path) -> None:
     old = os.umask(0)
     try:
-        assert run("--root", str(fixture_root), "list").exit_code == 0
+        assert cli("list", root=fixture_root).exit_code == 0
     finally:
         os.umask(old)
     folder = cache_folder(private_cache)
@@ -87,8 +92,8 @@ def test_folders_are_0700_and_files_0600_whatever_the_umask(run, fixture_root: P
     assert not [p for p in files if p.name.startswith(".tmp")]
 
 
-def test_a_cache_file_open_to_others_or_not_json_is_never_trusted(run, fixture_root: Path, private_cache: Path) -> None:
-    first = run("--root", str(fixture_root), "list", "--format", "json").stdout
+def test_a_cache_file_open_to_others_or_not_json_is_never_trusted(fixture_root: Path, private_cache: Path) -> None:
+    first = cli("list", "--format", "json", root=fixture_root).stdout
     folder = cache_folder(private_cache)
     index = folder / "index.json"
     saved = json.loads(index.read_text(encoding="utf-8"))
@@ -97,14 +102,14 @@ def test_a_cache_file_open_to_others_or_not_json_is_never_trusted(run, fixture_r
         entry["id"] = "planted"
     index.write_text(json.dumps(saved), encoding="utf-8")
     os.chmod(index, 0o666)  # as if someone else could have written it
-    assert run("--root", str(fixture_root), "list", "--format", "json").stdout == first
+    assert cli("list", "--format", "json", root=fixture_root).stdout == first
     index.write_bytes(b"\x80\x04\x95 not json, a pickle perhaps")
     os.chmod(index, 0o600)
-    assert run("--root", str(fixture_root), "list", "--format", "json").stdout == first
+    assert cli("list", "--format", "json", root=fixture_root).stdout == first
 
 
 @pytest.mark.parametrize("where", ["relative", "a-file", "dev-null", "fifo", "unwritable"])
-def test_an_unusable_cache_home_means_no_cache_and_no_word(run, fixture_root: Path, tmp_path: Path, where: str) -> None:
+def test_an_unusable_cache_home_means_no_cache_and_no_word(fixture_root: Path, tmp_path: Path, where: str) -> None:
     home = {"relative": "some/relative/dir", "a-file": str(tmp_path / "file"), "dev-null": "/dev/null"}.get(where, str(tmp_path / where))
     if where == "a-file":
         Path(home).write_text("not a folder", encoding="utf-8")
@@ -112,20 +117,20 @@ def test_an_unusable_cache_home_means_no_cache_and_no_word(run, fixture_root: Pa
         os.mkfifo(home)
     elif where == "unwritable":
         Path(home).mkdir(mode=0o500)
-    result = run("--root", str(fixture_root), "compare", "alpha", "beta", env={"XDG_CACHE_HOME": home, "HOME": str(tmp_path / "no-home")})
+    result = cli("compare", "alpha", "beta", env={"XDG_CACHE_HOME": home, "HOME": str(tmp_path / "no-home")}, root=fixture_root)
     assert result.exit_code == 0 and result.stderr == ""
     if where == "fifo":
         assert stat.S_ISFIFO(os.stat(home).st_mode)
 
 
-def test_no_cache_when_turned_off(run, fixture_root: Path, private_cache: Path) -> None:
-    run("--root", str(fixture_root), "list", env={"FRAMEWORKS_NO_CACHE": "1"})
+def test_no_cache_when_turned_off(fixture_root: Path, private_cache: Path) -> None:
+    cli("list", env={"FRAMEWORKS_NO_CACHE": "1"}, root=fixture_root)
     assert not (private_cache / "frameworks").exists()
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away takes root")
-def test_a_cache_folder_or_file_owned_by_someone_else_is_never_used(run, fixture_root: Path, private_cache: Path) -> None:
-    first = run("--root", str(fixture_root), "list", "--format", "json").stdout
+def test_a_cache_folder_or_file_owned_by_someone_else_is_never_used(fixture_root: Path, private_cache: Path) -> None:
+    first = cli("list", "--format", "json", root=fixture_root).stdout
     folder = cache_folder(private_cache)
     index = folder / "index.json"
     saved = json.loads(index.read_text(encoding="utf-8"))
@@ -133,10 +138,10 @@ def test_a_cache_folder_or_file_owned_by_someone_else_is_never_used(run, fixture
         entry["id"] = "planted"
     index.write_text(json.dumps(saved), encoding="utf-8")
     os.chown(index, 65534, 65534)
-    assert run("--root", str(fixture_root), "list", "--format", "json").stdout == first
+    assert cli("list", "--format", "json", root=fixture_root).stdout == first
     os.chown(folder, 65534, 65534)  # the whole folder given away: not used, not written
     index.unlink()
-    assert run("--root", str(fixture_root), "list", "--format", "json").stdout == first
+    assert cli("list", "--format", "json", root=fixture_root).stdout == first
     assert not index.exists()
 
 
@@ -182,3 +187,112 @@ def test_an_entry_that_an_index_in_use_names_is_removed_only_when_no_run_is_unde
     gc.collect()  # every run has ended: the next one, alone, removes what no index names
     dataset.load_dataset(fixture_root, cached=True)
     assert len(entries(private_cache)) == 2 and entries(private_cache) != before
+
+
+@pytest.mark.parametrize("case", ["xdg-dev-null", "xdg-relative", "xdg-file", "home-file", "home-unset", "xdg-fifo", "xdg-unwritable"])
+def test_the_tool_works_without_a_usable_cache_folder(tmp_path: Path, case: str) -> None:
+    env: dict[str, str | None] = {}
+    plain = tmp_path / "plain"
+    plain.write_text("x")
+    if case == "xdg-dev-null":
+        env["XDG_CACHE_HOME"] = str(null_device(tmp_path))
+    elif case == "xdg-relative":
+        env["XDG_CACHE_HOME"] = "relative/cache"
+    elif case == "xdg-file":
+        env["XDG_CACHE_HOME"] = str(plain)
+    elif case == "home-file":
+        env = {"XDG_CACHE_HOME": "", "HOME": str(plain)}
+    elif case == "home-unset":
+        env = {"XDG_CACHE_HOME": "", "HOME": None}
+    elif case == "xdg-fifo":
+        cache = tmp_path / "cache"
+        (cache / "frameworks").mkdir(parents=True)
+        for name in ("records.json", "index.json", "dataset.json", "records.pickle"):
+            os.mkfifo(cache / "frameworks" / name)
+        env["XDG_CACHE_HOME"] = str(cache)
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(0o500)
+        env["XDG_CACHE_HOME"] = str(locked)
+    result = cli_process("compare", "ost", "us-eo-2020", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    no_traceback(result)
+    assert len(result.stderr.decode().strip().splitlines()) <= 1
+    assert not (tmp_path / "relative").exists()  # a relative XDG_CACHE_HOME is ignored (XDG spec)
+
+
+def save(path: Path, text: str) -> None:
+    """Save as editors do: a new file renamed over the old one."""
+    temporary = path.with_name(f".{path.name}.swp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+COMMANDS = (("export", "--format", "json"), ("show", "beta", "--format", "json"))
+PROCESSES = 8
+
+
+def in_process(root: Path, command: tuple[str, ...], env: dict[str, str | None]) -> bytes:
+    """What `frameworks --root ROOT COMMAND` prints, run in this process (quicker than a new one)."""
+    result = cli(*command, root=root, env=env)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout_bytes
+
+
+@pytest.mark.heavy
+def test_many_processes_on_one_cache_while_a_record_changes_give_what_no_cache_gives(tmp_path: Path, fixture_root: Path) -> None:
+    root = fixture_root
+    beta = root / "frameworks" / "beta.yaml"
+    versions = [beta.read_text(encoding="utf-8")]
+    versions.append(versions[0].replace("short_title: Beta position", "short_title: Beta view"))
+    versions.append(versions[0].replace("Insists on non-appropriation.", "Insists on non-appropriation, firmly."))
+    uncached: dict[tuple[str, ...], list[bytes]] = {command: [] for command in COMMANDS}
+    for text in versions:
+        save(beta, text)
+        for command in COMMANDS:
+            uncached[command].append(in_process(root, command, {"FRAMEWORKS_NO_CACHE": "1"}))
+    assert all(len(set(outputs)) == len(versions) for outputs in uncached.values())
+    shared = {"XDG_CACHE_HOME": str(tmp_path / "cache")}  # one cache for every run below, cold at first
+    started = time.monotonic()
+    commands = [COMMANDS[n % len(COMMANDS)] for n in range(PROCESSES)]
+    runs = [cli_process(*command, root=root, env=shared, wait=False) for command in commands]
+    cache = tmp_path / "cache" / "frameworks"
+    turn = 0
+    while any(run.poll() is None for run in runs):
+        turn += 1
+        save(beta, versions[turn % len(versions)])
+        if turn % 5 == 0 and cache.is_dir():  # and now and then an entry lost, as a user clearing files would
+            for entry in cache.glob("*/*.json"):
+                if entry.name != "index.json":
+                    entry.unlink(missing_ok=True)
+                    break
+        time.sleep(0.01)
+    outputs = [run.communicate(timeout=PROCESS_TIMEOUT) for run in runs]
+    elapsed = time.monotonic() - started
+    for command, run, (out, err) in zip(commands, runs, outputs, strict=True):
+        assert run.returncode == 0 and err == b"", err.decode(errors="replace")
+        assert out in uncached[command]  # the records as they were at one moment, never a mix
+    for index, text in enumerate(versions):  # and afterwards, warm runs give what no cache gives
+        save(beta, text)
+        for command in COMMANDS * 2:
+            assert in_process(root, command, shared) == uncached[command][index]
+    print(f"{PROCESSES} processes on one cache: {elapsed:.2f} s")
+
+
+def test_a_missing_or_damaged_entry_is_rebuilt_from_the_record(fixture_root: Path, private_cache: Path) -> None:
+    first = cli_process("show", "beta", "--format", "json", root=fixture_root)
+    assert first.returncode == 0
+    [folder] = (private_cache / "frameworks").iterdir()
+    entries = [p for p in folder.glob("*.json") if p.name != "index.json"]
+    assert len(entries) == 2
+    for damage in ("truncate", "remove", "other-record"):
+        for entry in entries:
+            if damage == "truncate":
+                entry.write_bytes(entry.read_bytes()[:100])
+            elif damage == "remove":
+                entry.unlink()
+            else:
+                entry.write_bytes(b'{"id": "planted"}')
+        again = cli_process("show", "beta", "--format", "json", root=fixture_root)
+        assert again.returncode == 0 and again.stderr == b"" and again.stdout == first.stdout, damage
