@@ -1,8 +1,9 @@
 """`frameworks brief` and `frameworks pack`: the PDFs, read back (pypdf; pdftotext where installed).
 
 Every PDF here is made by the `frameworks` command itself; any warning WeasyPrint logs fails the test
-(autouse fixture), as does any Python warning (pytest runs with -W error). Most PDFs are of the small
-fixture records (tests/fixtures); one brief of the real records checks the quotes and the layout.
+(autouse fixture), as does any Python warning (pytest runs with -W error). A plain `pytest` makes PDFs
+of the small fixture records (tests/fixtures) only; the briefs and the pack of the real records, which
+check the quotes and the layout, are heavy (`pytest --heavy`).
 """
 
 from __future__ import annotations
@@ -187,10 +188,12 @@ def landscape_pages(path: Path) -> list[int]:
 # --- the brief of the real records -------------------------------------------------------------
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_of_two_frameworks_is_at_most_four_pages(real_brief: Path) -> None:
     assert len(pypdf.PdfReader(real_brief).pages) <= 4
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_page_1_has_title_as_of_counts_and_key_differences(real_brief: Path) -> None:
     dataset = load_dataset()
     ids = framework_ids("ost", "us-eo-2020")
@@ -232,6 +235,7 @@ def test_brief_matrix_is_one_landscape_page_with_every_topic_and_gist(real_brief
                 assert bare(pdf.gist_of(cell)[:30]) in matrix
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_annex_gives_pinpoints_and_sources(real_brief: Path) -> None:
     dataset = load_dataset()
     comparison = build_comparison(dataset, framework_ids("ost", "us-eo-2020"))
@@ -265,6 +269,7 @@ def test_brief_bookmarks_point_at_their_sections(real_brief: Path, real_full: Pa
     assert len(topics) == 15
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_pages_carry_running_header_and_page_x_of_y(real_brief: Path) -> None:
     texts = page_texts(real_brief)
     total = len(texts)
@@ -298,6 +303,7 @@ def test_no_edition_has_a_near_empty_page(real_brief: Path, real_brief5: Path, r
         assert_no_near_empty_pages(path)
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_a_short_matrix_follows_page_1_in_portrait(tmp_path: Path) -> None:
     """Two topics: the matrix would leave a landscape page nearly empty, so it flows after page 1."""
     ids = framework_ids("ost", "us-eo-2020")
@@ -359,6 +365,7 @@ def test_pdfua_checker_finds_no_error(real_brief: Path, real_full: Path, real_pa
         assert result.returncode == 0, result.stdout[-3000:]
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_attaches_the_source_yaml_of_each_framework(real_brief: Path) -> None:
     reader = pypdf.PdfReader(real_brief)
     dataset = load_dataset()
@@ -368,12 +375,14 @@ def test_brief_attaches_the_source_yaml_of_each_framework(real_brief: Path) -> N
         assert reader.attachments[dataset.files[record_id].name] == [dataset.files[record_id].read_bytes()]
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_uses_only_the_bundled_fonts(real_brief: Path) -> None:
     names = font_names(pypdf.PdfReader(real_brief))
     assert names and all(name.startswith("Brief-") for name in names), names
     assert not any("CJK" in name for name in names)  # the CJK font is loaded only when needed
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_metadata(real_brief: Path) -> None:
     meta = pypdf.PdfReader(real_brief).metadata
     assert meta.title == "Outer Space Treaty (1967) vs US Executive Order 13914 (2020)"
@@ -910,6 +919,7 @@ def test_real_pack_opens_with_a_contents_list_whose_page_numbers_are_true(real_p
         assert int(found[0].rpartition(" ")[2]) == marks[title], title  # the page its chapter or part starts on
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_annex_urls_stand_apart_from_the_next_word(real_brief: Path) -> None:
     text = text_of(real_brief)
     assert re.search(r"\.html?Retrieved", text) is None
