@@ -4,7 +4,7 @@
 #     apt-get when missing and we are root (otherwise we say what to install and go on);
 #   - a virtualenv in .venv with the project (editable) and its test tools.
 # With --test, also what only the tests need: Chromium, in which they look at the static website
-# (tests/test_browser.py), poppler-utils (pdftotext, pdftoppm) and, where npm is, axe-core.
+# (tests/test_site_in_browser.py), poppler-utils (pdftotext, pdftoppm) and, where npm is, axe-core.
 #   bash setup.sh            # to use the tool
 #   bash setup.sh --test     # to run the tests: bash setup.sh --test && .venv/bin/python -m pytest --heavy
 # Safe to run again: it only installs what is missing.

@@ -3,7 +3,7 @@
 It speaks the Chrome DevTools protocol over --remote-debugging-pipe (NUL-separated JSON on file
 descriptors 3 and 4), so it needs neither a websocket library nor a browser download: Debian's
 `chromium` package is enough. The site is served from a local http.server on 127.0.0.1, as a
-reader's host would serve it (tests/test_browser.py also opens pages from disk, file://).
+reader's host would serve it (tests/test_site_in_browser.py also opens pages from disk, file://).
 
     .venv/bin/python tests/chromium.py SITE_DIR docs/     # the README's screenshots, docs/site-*.png
 """

@@ -1,5 +1,7 @@
-"""`frameworks cite`: the instrument as lawyers cite it, from the reporters the record holds, with the
-dataset version; BibTeX read back with bibtexparser, CSL-JSON with citeproc-py (and the CSL variable list)."""
+"""`frameworks cite`: the instrument as lawyers cite it (OSCOLA, Bluebook, BibTeX, CSL-JSON).
+
+From the reporters the record holds, with the dataset version; BibTeX read back with bibtexparser,
+CSL-JSON with citeproc-py (and the CSL variable list)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pytest
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 
+from conftest import cli
 from space_frameworks import __version__
 from space_frameworks.reports.citation import csl_items, make_citation, pinpoints, reporters
 from space_frameworks.schema.dataset import Dataset
@@ -37,8 +40,8 @@ CSL_FIELDS = {
 CSL_TYPES = {"treaty", "legislation", "document", "dataset", "regulation"}
 
 
-def test_ost_in_oscola_cites_unts_and_the_dataset_version(run) -> None:
-    result = run("cite", "ost", "--style", "oscola")
+def test_ost_in_oscola_cites_unts_and_the_dataset_version() -> None:
+    result = cli("cite", "ost", "--style", "oscola")
     assert result.exit_code == 0
     assert result.stdout.startswith(
         "Treaty on Principles Governing the Activities of States in the Exploration and Use of Outer Space, including the Moon and "
@@ -48,24 +51,24 @@ def test_ost_in_oscola_cites_unts_and_the_dataset_version(run) -> None:
     assert f"dataset version {__version__}, data as of 30 November 2026" in result.stdout
 
 
-def test_eo_in_bluebook_cites_the_federal_register(run) -> None:
-    result = run("cite", "us-eo-2020", "--style", "bluebook")
+def test_eo_in_bluebook_cites_the_federal_register() -> None:
+    result = cli("cite", "us-eo-2020", "--style", "bluebook")
     assert result.stdout.startswith("Exec. Order No. 13,914, 85 Fed. Reg. 20,381 (Apr. 10, 2020); ")
-    pinned = run("cite", "eo-13914", "--style", "bluebook", "--provision", "sec_2")
+    pinned = cli("cite", "eo-13914", "--style", "bluebook", "--provision", "sec_2")
     assert pinned.stdout.startswith("Exec. Order No. 13,914, § 2, 85 Fed. Reg. 20,381 (Apr. 10, 2020); ")
 
 
-def test_statute_cites_session_law_and_code_section(run) -> None:
-    whole = run("cite", "us-cslca-2015", "--style", "bluebook").stdout
+def test_statute_cites_session_law_and_code_section() -> None:
+    whole = cli("cite", "us-cslca-2015", "--style", "bluebook").stdout
     assert whole.startswith(
         "U.S. Commercial Space Launch Competitiveness Act, Pub. L. No. 114-90, 129 Stat. 704, 720–21 (2015) (codified at 51 U.S.C. §§ 51301–51303); "
     )
-    section = run("cite", "us-cslca-2015", "--style", "bluebook", "--provision", "sec_51303").stdout
+    section = cli("cite", "us-cslca-2015", "--style", "bluebook", "--provision", "sec_51303").stdout
     assert "(codified at 51 U.S.C. § 51303)" in section
 
 
-def test_treaty_pinpoints_for_a_position(run) -> None:
-    out = run("cite", "ost", "--style", "bluebook", "--topic", "resource-ownership").stdout
+def test_treaty_pinpoints_for_a_position() -> None:
+    out = cli("cite", "ost", "--style", "bluebook", "--topic", "resource-ownership").stdout
     assert out.startswith(
         "Treaty on Principles Governing the Activities of States in the Exploration and Use of Outer Space, including the Moon and "
         "Other Celestial Bodies, arts. I, II, VIII, Jan. 27, 1967, 18 U.S.T. 2410, 610 U.N.T.S. 205; "
@@ -91,8 +94,8 @@ def test_pinpoint_wording() -> None:
 
 
 @pytest.mark.parametrize("record_id", ["ost", "us-eo-2020", "us-cslca-2015", "artemis-accords", "lux-2017", "russia", "declaration-1963"])
-def test_bibtex_parses_with_bibtexparser(run, record_id: str) -> None:
-    out = run("cite", record_id, "--style", "bibtex", "--topic", "resource-ownership").stdout
+def test_bibtex_parses_with_bibtexparser(record_id: str) -> None:
+    out = cli("cite", record_id, "--style", "bibtex", "--topic", "resource-ownership").stdout
     library = bibtexparser.parse_string(out)
     assert not library.failed_blocks
     keys = [entry.key for entry in library.entries]
@@ -101,8 +104,8 @@ def test_bibtex_parses_with_bibtexparser(run, record_id: str) -> None:
     assert dataset_entry.fields_dict["version"].value == __version__
 
 
-def test_csl_json_renders_with_citeproc(run) -> None:
-    out = run("cite", "artemis-accords", "--topic", "resource-ownership", "--style", "csl-json").stdout
+def test_csl_json_renders_with_citeproc() -> None:
+    out = cli("cite", "artemis-accords", "--topic", "resource-ownership", "--style", "csl-json").stdout
     items = json.loads(out)
     for item in items:
         assert set(item) <= CSL_FIELDS and item["type"] in CSL_TYPES
@@ -120,11 +123,11 @@ def test_csl_json_renders_with_citeproc(run) -> None:
     assert any("2026" in entry for entry in rendered)
 
 
-def test_bad_input_is_a_one_line_usage_error(run) -> None:
-    assert run("cite", "ost", "--style", "mla").exit_code == 2
-    both = run("cite", "ost", "--topic", "resource-ownership", "--provision", "art_2")
+def test_bad_input_is_a_one_line_usage_error() -> None:
+    assert cli("cite", "ost", "--style", "mla").exit_code == 2
+    both = cli("cite", "ost", "--topic", "resource-ownership", "--provision", "art_2")
     assert both.exit_code == 2 and "not both" in both.stderr
-    missing = run("cite", "ost", "--provision", "art_99")
+    missing = cli("cite", "ost", "--provision", "art_99")
     assert missing.exit_code == 2 and "has no provision 'art_99'" in missing.stderr
-    assert run("cite", "ost", "--topic", "nonsense").exit_code == 2
-    assert run("cite", "nowhere").exit_code == 2
+    assert cli("cite", "ost", "--topic", "nonsense").exit_code == 2
+    assert cli("cite", "nowhere").exit_code == 2

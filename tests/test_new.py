@@ -1,5 +1,7 @@
-"""`frameworks new ID --kind KIND`: a commented template that fails validation only where the
-contributor must still fill something in, and says so."""
+"""`frameworks new ID --kind KIND`: the commented template of a new record.
+
+It fails validation only where the contributor must still fill something in, and says so; with its
+output redirected, it prints the template and names no file."""
 
 from __future__ import annotations
 
@@ -10,12 +12,10 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import cli
+from conftest import cli, cli_process
 from space_frameworks.schema.models import Kind
 from space_frameworks.schema.template import find_placeholders, is_placeholder
 from space_frameworks.schema.validation import validate
-
-BAD = Path(__file__).parent / "bad"
 
 
 @pytest.fixture
@@ -129,18 +129,29 @@ def test_new_writes_where_told(root: Path, tmp_path_factory: pytest.TempPathFact
 
 
 def test_new_with_stdout_redirected_prints_the_template_and_names_no_file(root: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "FRAMEWORKS_ROOT": str(root)}
-    result = subprocess.run(
-        [sys.executable, "-m", "space_frameworks", "new", "lunar-code", "--kind", "statute"],
-        capture_output=True, text=True, cwd=root, env=env, check=False,
-    )  # fmt: skip
+    result = cli_process("new", "lunar-code", "--kind", "statute", cwd=root, env={"FRAMEWORKS_ROOT": str(root)}, text=True)
     assert result.returncode == 0, result.stderr
     assert "\nid: lunar-code\n" in result.stdout
     assert not (root / "frameworks" / "lunar-code.yaml").exists()
     assert "no file written" in result.stderr and "lunar-code.yaml" not in result.stderr and "wrote" not in result.stderr
     printed = cli("new", "lunar-code", "--kind", "statute", "--output", "-")
     assert printed.exit_code == 0 and "\nid: lunar-code\n" in printed.stdout and "lunar-code.yaml" not in printed.stderr
+
+
+def test_new_redirected_to_a_file_writes_the_template_there(fixture_root: Path) -> None:
+    """The README's `frameworks new my-id --kind statute > frameworks/my-id.yaml`: stdout is the file."""
+    target = fixture_root / "frameworks" / "my-id.yaml"
+    with target.open("w", encoding="utf-8") as handle:
+        result = cli_process(
+            "new", "my-id", "--kind", "statute", stdout=handle, cwd=fixture_root, env={"FRAMEWORKS_ROOT": str(fixture_root)}
+        )
+    assert result.returncode == 0, result.stderr
+    assert target.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+    # Where stdout went is not the tool's to know: it names no file it did not write.
+    assert b"no file written" in result.stderr and b"my-id.yaml" not in result.stderr
+
+
+def test_new_with_output_dash_prints_the_template(fixture_root: Path) -> None:
+    result = cli("new", "my-id", "--kind", "statute", "-o", "-", root=fixture_root)
+    assert result.exit_code == 0 and result.stdout.startswith("# yaml-language-server: $schema=")
+    assert not (fixture_root / "frameworks" / "my-id.yaml").exists()

@@ -1,12 +1,14 @@
 """`frameworks site`: the pages it writes, their links, escaping, reproducible bytes, atomic writing.
 
-The browser side (JavaScript, screenshots, contrast measured on the rendered page) is in
-test_browser.py; these tests read the files.
+Also the output folders it refuses or keeps (one it did not make, one holding the current folder, a
+symlink). The browser side (JavaScript, screenshots, contrast measured on the rendered page) is in
+test_site_in_browser.py; these tests read the files.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, cli, cli_process
 from space_frameworks.reports import site as site_module
 from space_frameworks.reports.comparison import build_comparison
 from space_frameworks.reports.site import MARKER, SiteError, featured_pairs, ordered_ids, pair_path, write_site
@@ -199,7 +201,7 @@ def test_the_same_records_give_the_same_bytes(dataset: Dataset, built: Path, tmp
     assert first == second
 
 
-def test_record_text_is_escaped_everywhere(run, fixture_root: Path, tmp_path: Path) -> None:
+def test_record_text_is_escaped_everywhere(fixture_root: Path, tmp_path: Path) -> None:
     record = fixture_root / "frameworks" / "alpha.yaml"
     hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
     text = record.read_text(encoding="utf-8")
@@ -207,16 +209,16 @@ def test_record_text_is_escaped_everywhere(run, fixture_root: Path, tmp_path: Pa
     text = text.replace("short_title: Alpha Treaty", "short_title: 'Alpha <b>Treaty</b>'")
     record.write_text(text, encoding="utf-8")
     output = tmp_path / "site"
-    result = run("--root", str(fixture_root), "site", "-o", str(output))
+    result = cli("site", "-o", str(output), root=fixture_root)
     assert result.exit_code == 0, result.output
     for name, page in pages(output).items():
         assert "<script>alert" not in page and "<img src=x" not in page and "<b>Treaty" not in page, name
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (output / "frameworks" / "alpha" / "index.html").read_text(encoding="utf-8")
 
 
-def test_the_site_command_reports_pages_and_builds_from_other_records(run, fixture_root: Path, tmp_path: Path) -> None:
+def test_the_site_command_reports_pages_and_builds_from_other_records(fixture_root: Path, tmp_path: Path) -> None:
     output = tmp_path / "site"
-    result = run("--root", str(fixture_root), "site", "-o", str(output))
+    result = cli("site", "-o", str(output), root=fixture_root)
     assert result.exit_code == 0, result.output
     assert "pages" in result.output
     assert (output / "frameworks" / "alpha" / "index.html").is_file()
@@ -226,27 +228,27 @@ def test_the_site_command_reports_pages_and_builds_from_other_records(run, fixtu
     assert output.stat().st_mode & 0o755 == 0o755
 
 
-def test_a_rebuild_replaces_the_site_whole(run, fixture_root: Path, tmp_path: Path) -> None:
+def test_a_rebuild_replaces_the_site_whole(fixture_root: Path, tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     output = tmp_path / "out" / "site"
-    assert run("--root", str(fixture_root), "site", "-o", str(output)).exit_code == 0
+    assert cli("site", "-o", str(output), root=fixture_root).exit_code == 0
     (output / "frameworks" / "gone").mkdir()
     (output / "frameworks" / "gone" / "index.html").write_text("old", encoding="utf-8")
-    assert run("--root", str(fixture_root), "site", "-o", str(output)).exit_code == 0
+    assert cli("site", "-o", str(output), root=fixture_root).exit_code == 0
     assert not (output / "frameworks" / "gone").exists()
     assert sorted(p.name for p in output.parent.iterdir()) == ["site"]  # nothing left beside it
 
 
-def test_a_folder_a_build_did_not_make_is_never_replaced(run, fixture_root: Path, tmp_path: Path) -> None:
+def test_a_folder_a_build_did_not_make_is_never_replaced(fixture_root: Path, tmp_path: Path) -> None:
     output = tmp_path / "mine"
     output.mkdir()
     (output / "notes.txt").write_text("keep me", encoding="utf-8")
-    result = run("--root", str(fixture_root), "site", "-o", str(output))
+    result = cli("site", "-o", str(output), root=fixture_root)
     assert result.exit_code == 2
     assert "did not make" in result.output
     assert (output / "notes.txt").read_text(encoding="utf-8") == "keep me"
-    assert run("--root", str(fixture_root), "site", "-o", str(output / "notes.txt")).exit_code == 2
-    assert run("--root", str(fixture_root), "site", "-o", str(tmp_path / "no" / "such")).exit_code == 2
+    assert cli("site", "-o", str(output / "notes.txt"), root=fixture_root).exit_code == 2
+    assert cli("site", "-o", str(tmp_path / "no" / "such"), root=fixture_root).exit_code == 2
 
 
 def test_a_failed_build_leaves_the_earlier_site_and_no_half_site(
@@ -321,3 +323,33 @@ def test_stance_colours_stay_apart_in_greyscale_and_are_not_red_or_green() -> No
             degrees = hue * 360
             assert not (degrees < 20 or degrees > 340), f"{a.stance}: a red fill reads as 'bad'"
             assert not (80 < degrees < 160), f"{a.stance}: a green fill reads as 'good'"
+
+
+def test_a_symlinked_site_folder_stays_a_link_to_the_new_build(tmp_path: Path, fixture_root: Path) -> None:
+    builds = tmp_path / "builds"
+    builds.mkdir()
+    assert cli_process("site", "-o", str(builds / "v1"), root=fixture_root).returncode == 0
+    (builds / "v1" / "stale.html").write_text("from the earlier build", encoding="utf-8")
+    public = tmp_path / "public"
+    public.symlink_to("builds/v1")
+    result = cli_process("site", "-o", str(public), root=fixture_root)
+    assert result.returncode == 0, result.stderr
+    assert public.is_symlink() and os.readlink(public) == "builds/v1"
+    assert (public / "index.html").is_file() and not (public / "stale.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["builds", "public", "records"]
+    assert sorted(p.name for p in builds.iterdir()) == ["v1"]  # nothing left beside the build
+
+
+@pytest.mark.parametrize("given", [".", "..", "../here", "{parent}"])
+def test_a_site_folder_that_holds_the_current_folder_is_refused(tmp_path: Path, fixture_root: Path, given: str) -> None:
+    here = tmp_path / "work" / "here"
+    here.mkdir(parents=True)
+    (here / "notes.txt").write_text("mine", encoding="utf-8")
+    output = given.format(parent=str(tmp_path / "work"))
+    result = cli_process("site", "-o", output, root=fixture_root, cwd=here)
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines() == [
+        f"frameworks: cannot write the site to {output}: it holds the current folder, and a build replaces its folder whole; give another, e.g. -o site"
+    ]
+    assert (here / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["here"]

@@ -1,10 +1,14 @@
-"""`frameworks validate`: every error of every file in one run, one line each, with the line of the
-offending value; formats, exit codes, --strict, and checking a changed file against the others."""
+"""`frameworks validate`: every error of every file in one run, one line each, at the offending value.
+
+Formats, exit codes, --strict and --draft, the texts' hashes, words about our files instead of the law,
+and a changed file checked against the others. The corpus of bad records: test_validate_bad_records.py."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+import pytest
 
 from conftest import GOOD, cli, col_of, line_of
 from space_frameworks.reports.validation_report import render_problems
@@ -14,7 +18,7 @@ from space_frameworks.schema.problems import Problem
 
 
 def test_the_records_in_use_are_the_default(checkout: Path) -> None:
-    result = cli("--root", str(checkout), "validate")
+    result = cli("validate", root=checkout)
     assert result.exit_code == 0, result.output
     assert result.stdout == "1 file, 0 errors\n"
 
@@ -33,7 +37,7 @@ def test_a_newcomer_who_makes_five_mistakes_gets_five_precise_lines(checkout: Pa
     path = checkout / "frameworks" / "lunar-code.yaml"
     path.write_text(text, encoding="utf-8")
 
-    result = cli("--root", str(checkout), "validate")
+    result = cli("validate", root=checkout)
 
     assert result.exit_code == 1
     file = "frameworks/lunar-code.yaml"
@@ -59,7 +63,7 @@ def test_a_newcomer_who_makes_five_mistakes_gets_five_precise_lines(checkout: Pa
         .replace("stnace", "stance")
     )
     path.write_text(fixed, encoding="utf-8")
-    assert cli("--root", str(checkout), "validate").stdout == "2 files, 0 errors\n"
+    assert cli("validate", root=checkout).stdout == "2 files, 0 errors\n"
 
 
 def test_every_error_of_every_file_in_one_run_sorted_by_file_and_line(checkout: Path) -> None:
@@ -71,7 +75,7 @@ def test_every_error_of_every_file_in_one_run_sorted_by_file_and_line(checkout: 
         encoding="utf-8",
     )
     (checkout / "frameworks" / "a-one.yaml").write_text("id: a-one\ntitle: [unclosed\n", encoding="utf-8")
-    result = cli("--root", str(checkout), "validate", "--draft")
+    result = cli("validate", "--draft", root=checkout)
     lines = [line for line in result.stdout.splitlines() if ": warning: " not in line]  # the rubric's checks: warnings in a draft
     assert result.exit_code == 1
     assert [line.split(":")[0] for line in lines[:-1]] == ["frameworks/a-one.yaml", "frameworks/b-two.yaml", "frameworks/b-two.yaml"]
@@ -88,7 +92,7 @@ def test_exit_codes_0_valid_1_invalid_2_usage(checkout: Path) -> None:
     assert missing.stderr == "frameworks: frameworks/nope.yaml: no such file or folder\n"
     assert cli("validate", "--format", "xml", "frameworks").exit_code == 2
     assert cli("validate", "--no-such-option").exit_code == 2
-    no_root = cli("--root", str(checkout / "seeds"), "validate")
+    no_root = cli("validate", root=checkout / "seeds")
     assert no_root.exit_code == 2 and "no frameworks/ folder" in no_root.stderr
 
 
@@ -243,3 +247,47 @@ def test_every_text_of_the_project_matches_its_hash() -> None:
     texts = sorted((PACKAGE_ROOT / "seeds" / "texts").glob("*.txt"))
     assert texts
     assert {p.name: read_source_text(p.parent.parent, p.stem).integrity() for p in texts} == {p.name: None for p in texts}
+
+
+def test_validate_passes_on_the_records() -> None:
+    result = cli("validate")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("0 errors")
+
+
+def test_validate_names_file_and_line_of_a_field_typo(fixture_root: Path) -> None:
+    path = fixture_root / "frameworks" / "alpha.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "    stance: affirms\n    summary: No national", "    stnace: affirms\n    summary: No national"
+    )
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("    stnace: affirms") + 1
+    result = cli("validate", root=fixture_root)
+    assert result.exit_code == 1
+    assert f"alpha.yaml:{line}:" in result.output
+    assert "positions[non-appropriation].stnace: unknown field 'stnace' (did you mean 'stance'?)" in result.output
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["Read in a stored copy of the page.", "as in the stored text", "not named in the seed set", "section number unconfirmed"],
+)
+def test_words_about_our_files_are_a_strict_error_in_records(checkout: Path, words: str) -> None:
+    text = GOOD.read_text(encoding="utf-8").replace("description: Adopted by the Demo Assembly.", f"description: {words}")
+    (checkout / "frameworks" / "demo.yaml").write_text(text, encoding="utf-8")
+    assert cli("validate", "--draft").stdout.endswith("1 file, 0 errors, 1 warning\n")  # a warning: drafts still compare
+    strict = cli("validate")
+    assert strict.exit_code == 1
+    [line] = [line for line in strict.stdout.splitlines() if "speaks of our files" in line]
+    assert line.startswith(f"frameworks/demo.yaml:{text[: text.index(words)].count(chr(10)) + 1}:") and "status.0.description" in line
+
+
+def test_words_about_our_files_are_flagged_in_press_reports_too(checkout: Path) -> None:
+    articles = checkout / "seeds" / "articles.yaml"
+    text = articles.read_text(encoding="utf-8")
+    outlet = text.split("outlet: ", 1)[1].split("\n", 1)[0]
+    articles.write_text(text.replace(f"outlet: {outlet}", "outlet: A broadcaster (not named in the seed set)", 1), encoding="utf-8")
+    strict = cli("validate", "--strict")
+    assert strict.exit_code == 1
+    assert any(line.startswith("seeds/articles.yaml:") and "'seed set'" in line for line in strict.stdout.splitlines())
+    assert cli("list").exit_code == 0  # a warning never stops the data commands

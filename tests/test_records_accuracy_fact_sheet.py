@@ -1,4 +1,4 @@
-"""The commonly confused facts of the fact sheet (section 0, C1-C12), each checked against the records.
+"""Record accuracy: the fact sheet's commonly confused facts (section 0, C1-C12), against the records.
 
 A record may mention a wrong claim only in `corrections` (as the claim it corrects)."""
 

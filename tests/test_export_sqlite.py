@@ -1,4 +1,6 @@
-"""`frameworks export --format sqlite`: tables, foreign keys, full-text search, atomic writing."""
+"""`frameworks export --format sqlite`: tables, foreign keys, full-text search, atomic writing.
+
+Also over a database a reader holds open (WAL mode), and beside a file that cannot be removed."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import cli, cli_process
 from space_frameworks.reports.comparison import build_comparison
 from space_frameworks.reports.sqlite import write_sqlite
 from space_frameworks.schema.dataset import Dataset, load_dataset
@@ -26,20 +29,20 @@ def query(path: Path, sql: str, *args: object) -> list[tuple]:
         return db.execute(sql, args).fetchall()
 
 
-def test_the_export_command_writes_the_database(run, tmp_path: Path) -> None:
+def test_the_export_command_writes_the_database(tmp_path: Path) -> None:
     path = tmp_path / "frameworks.db"
-    result = run("export", "--format", "sqlite", "-o", str(path))
+    result = cli("export", "--format", "sqlite", "-o", str(path))
     assert result.exit_code == 0, result.output
     assert "datasette" in result.output
     assert query(path, "SELECT count(*) FROM frameworks")[0][0] > 0
     assert [p.name for p in tmp_path.iterdir()] == ["frameworks.db"]
 
 
-def test_sqlite_needs_an_output_file(run, tmp_path: Path) -> None:
-    result = run("export", "--format", "sqlite")
+def test_sqlite_needs_an_output_file(tmp_path: Path) -> None:
+    result = cli("export", "--format", "sqlite")
     assert result.exit_code == 2
     assert "-o FILE" in result.output
-    assert run("export", "--format", "sqlite", "-o", str(tmp_path)).exit_code == 2  # a folder
+    assert cli("export", "--format", "sqlite", "-o", str(tmp_path)).exit_code == 2  # a folder
 
 
 def test_every_table_holds_the_dataset(database: Path, dataset: Dataset) -> None:
@@ -162,3 +165,53 @@ def test_datasette_finds_the_search_indexes(database: Path, dataset: Dataset) ->
     assert tables["positions"] == "positions_fts"
     assert tables["provisions"] == "provisions_fts"
     assert found and all("stance" in row for row in found)
+
+
+def tables(connection: sqlite3.Connection) -> list[str]:
+    """The names of the tables in the database."""
+    return sorted(row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+
+
+def test_export_over_a_database_a_reader_holds_open_in_wal_mode_gives_exactly_the_new_content(tmp_path: Path, fixture_root: Path) -> None:
+    database = tmp_path / "x.db"
+    assert cli_process("export", "-o", str(database), root=fixture_root).returncode == 0
+    fresh = sqlite3.connect(database)
+    expected = tables(fresh)
+    fresh.close()
+    reader = sqlite3.connect(database, isolation_level=None)
+    assert reader.execute("PRAGMA journal_mode = wal").fetchone() == ("wal",)
+    reader.execute("PRAGMA wal_autocheckpoint = 0")  # its changes stay in x.db-wal
+    reader.execute("CREATE TABLE only_old (x)")
+    reader.execute("INSERT INTO only_old VALUES (1)")
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM only_old").fetchone() == (1,)  # a read under way
+    assert (tmp_path / "x.db-wal").stat().st_size > 0 and (tmp_path / "x.db-shm").exists()
+
+    result = cli_process("export", "-o", str(database), root=fixture_root)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("x.db")) == ["x.db"]
+    after = sqlite3.connect(database)
+    assert tables(after) == expected and "only_old" not in tables(after)
+    after.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert tables(after) == expected and after.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    after.close()
+    # The reader goes on with the database it opened, undisturbed, and leaving it harms nothing.
+    assert reader.execute("SELECT count(*) FROM only_old").fetchone() == (1,)
+    reader.execute("COMMIT")
+    reader.close()
+    again = sqlite3.connect(database)
+    assert tables(again) == expected and again.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    again.close()
+
+
+def test_a_sidecar_that_cannot_be_removed_stops_the_export_and_keeps_the_old_database(tmp_path: Path, fixture_root: Path) -> None:
+    database = tmp_path / "x.db"
+    assert cli_process("export", "-o", str(database), root=fixture_root).returncode == 0
+    before = database.read_bytes()
+    (tmp_path / "x.db-journal").mkdir()  # not a file: it cannot be unlinked
+    result = cli_process("export", "-o", str(database), root=fixture_root)
+    assert result.returncode == 2 and database.read_bytes() == before
+    assert result.stderr.decode().splitlines() == [
+        f"frameworks: cannot write {database}: cannot remove x.db-journal beside it (Is a directory); remove it, then try again"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("x.db", ".frameworks"))) == ["x.db", "x.db-journal"]

@@ -1,5 +1,7 @@
-"""Property tests: random mutations of a good record never crash the validator, and what it reports
-is always well formed (one line, a real place in the file, never an internal error)."""
+"""`frameworks validate` on random records (property tests): never a crash, every problem well formed.
+
+Random mutations of a good record never crash the validator, and what it reports is always well formed
+(one line, a real place in the file, never an internal error)."""
 
 from __future__ import annotations
 

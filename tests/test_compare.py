@@ -1,4 +1,7 @@
-"""One Comparison, every format: the same cells everywhere, round trips, escaping, filters."""
+"""`frameworks compare`: one Comparison in every format, the same cells everywhere.
+
+Round trips, escaping, filters, names and aliases, the headline of many frameworks, the stance grid,
+colour, and layout snapshots of the fixture records (tests/snapshots)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, cli
 from space_frameworks.reports.comparison import (
     AGREE,
     ALL_SILENT,
@@ -250,8 +253,8 @@ def test_topic_filter_restricts_rows_in_vocabulary_order(real) -> None:
     assert [row.topic for row in comparison.rows] == ["resource-ownership", "liability"]
 
 
-def test_colour_only_when_asked(run) -> None:
-    plain = run("compare", "ost", "us-eo-2020")
+def test_colour_only_when_asked() -> None:
+    plain = cli("compare", "ost", "us-eo-2020")
     assert "\x1b[" not in plain.output  # CliRunner output is not a TTY
 
 
@@ -265,9 +268,9 @@ def test_colour_only_when_asked(run) -> None:
         ("show-alpha.txt", ["show", "alpha"], 90),
     ],
 )
-def test_snapshots(run, name: str, args: list[str], columns: int) -> None:
+def test_snapshots(name: str, args: list[str], columns: int) -> None:
     """Layout snapshots on the fixture records; UPDATE_SNAPSHOTS=1 rewrites them after a deliberate change."""
-    output = run("--root", str(FIXTURES), *args, columns=columns).output
+    output = cli(*args, columns=columns, root=FIXTURES).output
     path = SNAPSHOTS / name
     if os.environ.get("UPDATE_SNAPSHOTS"):
         path.write_text(output, encoding="utf-8")
@@ -292,11 +295,82 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
     assert "\x1b[1;34maffirms\x1b[0m" in coloured
 
 
-def test_compare_all_the_pack_and_the_site_list_frameworks_in_one_order(run, dataset) -> None:
+def test_compare_all_the_pack_and_the_site_list_frameworks_in_one_order(dataset) -> None:
     """One reading order (vocabulary.reading_order): treaties first, then by kind and date."""
     from space_frameworks.reports.site import ordered_ids
 
-    data = json.loads(run("compare", "--all", "--format", "json").stdout)
+    data = json.loads(cli("compare", "--all", "--format", "json").stdout)
     listed = [c["id"] for c in data["frameworks"]]
     assert listed == ordered_ids(dataset)
     assert listed[0] == "ost" and listed.index("us-cslca-2015") < listed.index("us-eo-2020") < listed.index("us-eo-2025")
+
+
+def test_compare_accepts_aliases_and_names_each_framework_once() -> None:
+    by_alias = cli("compare", "outer-space-treaty", "eo-13914", "--format", "json")
+    by_id = cli("compare", "ost", "us-eo-2020", "--format", "json")
+    assert json.loads(by_alias.output) == json.loads(by_id.output)
+    twice = json.loads(cli("compare", "ost", "ost", "--format", "json").output)
+    assert [f["id"] for f in twice["frameworks"]] == ["ost"]
+
+
+def test_unknown_framework_exits_2_with_suggestions() -> None:
+    result = cli("compare", "ots", "us-eo-2020")
+    assert result.exit_code == 2
+    assert "unknown framework 'ots'" in result.output
+    assert "did you mean" in result.output and "ost" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_topic_and_bad_date_are_usage_errors() -> None:
+    topic = cli("compare", "ost", "us-eo-2020", "--topic", "resource-ownershp")
+    assert topic.exit_code == 2 and "did you mean resource-ownership" in topic.output
+    date = cli("compare", "ost", "us-eo-2020", "--as-of", "2020-02-30")
+    assert date.exit_code == 2 and "--as-of" in date.output
+
+
+def test_compare_of_many_frameworks_has_a_short_headline() -> None:
+    out = cli("compare", "--all", columns=80).stdout
+    assert out.splitlines()[0] == "16 frameworks compared" or out.splitlines()[0].endswith("frameworks compared")
+    assert " vs " not in out.splitlines()[0]
+    five = cli("compare", "ost", "us-eo-2020", "lux-2017", "artemis-accords", "russia", columns=80).stdout
+    assert five.splitlines()[0] == "5 frameworks compared: ost, us-eo-2020, lux-2017, artemis-accords, russia"
+
+
+def test_citations_are_merged_and_every_cell_shows_its_basis() -> None:
+    data = json.loads(cli("compare", "--all", "--format", "json").stdout)
+    for topic in data["topics"]:
+        for cell in topic["cells"]:
+            assert len(cell["pinpoints"]) == len(set(cell["pinpoints"])), (topic["id"], cell["framework"])
+    out = " ".join(cli("compare", "ost", "russia", "--topic", "international-forum", columns=200).stdout.split())
+    assert "TASS, 14 Dec 2020; TASS, 14 Dec 2020" not in out
+    # The Liability Convention's cell on resources cites a source only: the source is shown.
+    cell = " ".join(cli("compare", "liability-convention", "ost", "--topic", "resource-ownership", columns=200).stdout.split())
+    assert "[United Nations Office for Outer Space Affairs]" in cell
+    markdown = cli("compare", "liability-convention", "ost", "--topic", "resource-ownership", "--format", "markdown").stdout
+    assert "*United Nations Office for Outer Space Affairs*" in markdown
+
+
+@pytest.mark.parametrize("output_format", ["table", "markdown", "csv", "json", "html"])
+def test_grid_in_every_format(output_format: str) -> None:
+    result = cli("compare", "--all", "--grid", "--format", output_format, columns=80)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    full = json.loads(cli("compare", "--all", "--format", "json").stdout)
+    ost = {t["id"]: next(c["stance"] for c in t["cells"] if c["framework"] == "ost") for t in full["topics"]}
+    if output_format == "json":
+        grid = json.loads(out)
+        assert grid["format"] == "frameworks.grid/1" and grid["summary"] == full["summary"]
+        row = next(f for f in grid["frameworks"] if f["id"] == "ost")
+        assert dict(zip([t["id"] for t in grid["topics"]], row["stances"], strict=True)) == ost
+    elif output_format == "csv":
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert {k: v for k, v in next(r for r in rows if r["framework"] == "ost").items() if k != "framework"} == ost
+        assert len(rows) == len(full["frameworks"]) + 1  # every framework, and the relation
+    elif output_format == "table":
+        lines = out.splitlines()
+        assert max(len(line) for line in lines) <= 80
+        codes = {"affirms": "af", "silent": "si", "conditional": "co", "denies": "de", "not-known": "nk", "disputed": "di"}
+        assert next(line for line in lines if line.startswith("ost ")).split()[1:] == [codes[s] for s in ost.values()]
+        assert "Stances: af affirms" in out.replace("\u00a0", " ")
+    else:
+        assert "Outer Space Treaty" in out and "Dispute settlement" in out

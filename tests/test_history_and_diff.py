@@ -1,5 +1,6 @@
-"""Positions through time (issue 22): dated readings picked by --as-of, their validation, `history`,
-`diff` and `--since`, on fixtures and on the real Russia record."""
+"""Positions through time: readings picked by --as-of, `history`, `diff` and `--since`.
+
+Dated readings and their validation, on fixtures and on the real Russia record (issue 22)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ import datetime as dt
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import cli
 from space_frameworks.schema.models import Position
 from space_frameworks.schema.readings import no_reading_summary, reading_on
 
@@ -114,15 +115,13 @@ def give_beta_a_history(root: Path, text: str = BETA_HISTORY) -> Path:
     return path
 
 
-def test_compare_as_of_picks_the_reading_in_force_on_either_side_of_the_day_it_took_effect(
-    run: Callable[..., Any], fixture_root: Path
-) -> None:
+def test_compare_as_of_picks_the_reading_in_force_on_either_side_of_the_day_it_took_effect(fixture_root: Path) -> None:
     give_beta_a_history(fixture_root)
-    assert run("--root", str(fixture_root), "validate", "--draft").exit_code == 0  # the fixtures are drafts (topics left out)
+    assert cli("validate", "--draft", root=fixture_root).exit_code == 0  # the fixtures are drafts (topics left out)
 
     def stance(day: str | None) -> dict[str, Any]:
         args = ["--root", str(fixture_root), "compare", "beta", "-t", "resource-ownership", "--format", "json"]
-        result = run(*args, *(["--as-of", day] if day else []))
+        result = cli(*args, *(["--as-of", day] if day else []))
         assert result.exit_code == 0, result.output
         return json.loads(result.output)["topics"][0]["cells"][0]
 
@@ -133,32 +132,32 @@ def test_compare_as_of_picks_the_reading_in_force_on_either_side_of_the_day_it_t
     assert stance(None)["stance"] == "disputed"
 
 
-def test_show_and_export_as_of_hold_nothing_said_later(run: Callable[..., Any], fixture_root: Path) -> None:
+def test_show_and_export_as_of_hold_nothing_said_later(fixture_root: Path) -> None:
     give_beta_a_history(fixture_root)
-    shown = run("--root", str(fixture_root), "show", "beta", "--as-of", "2020-06-01", "--format", "json")
+    shown = cli("show", "beta", "--as-of", "2020-06-01", "--format", "json", root=fixture_root)
     record = json.loads(shown.output)
     assert record["positions"][0]["stance"] == "affirms"
     assert [e["date"] for e in record["status"]] == ["2020-01-02"]
-    exported = json.loads(run("--root", str(fixture_root), "export", "--as-of", "2020-06-01").output)
+    exported = json.loads(cli("export", "--as-of", "2020-06-01", root=fixture_root).output)
     assert exported["as_of"] == "2020-06-01"
     beta = next(r for r in exported["frameworks"] if r["id"] == "beta")
     assert beta["positions"][0]["summary"] == "At first accepted national ownership rules."
     assert "daily-news-2021" not in json.dumps(beta["positions"])
 
 
-def test_history_lists_each_reading_in_every_format(run: Callable[..., Any], fixture_root: Path) -> None:
+def test_history_lists_each_reading_in_every_format(fixture_root: Path) -> None:
     give_beta_a_history(fixture_root)
     base = ("--root", str(fixture_root), "history", "beta", "--topic", "resource-ownership")
-    rows = json.loads(run(*base, "--format", "json").output)
+    rows = json.loads(cli(*base, "--format", "json").output)
     assert [(r["from"], r["until"], r["stance"]) for r in rows] == [
         ("2 Jan 2020", "1 Mar 2021", "affirms"),
         ("1 Mar 2021", "current", "disputed"),
     ]
     assert rows[0]["rests_on"] == "daily-news"
     for output_format in ("table", "markdown", "csv", "html"):
-        result = run(*base, "--format", output_format)
+        result = cli(*base, "--format", output_format)
         assert result.exit_code == 0 and "1 Mar 2021" in result.output, output_format
-    assert run("--root", str(fixture_root), "history", "beta", "--topic", "no-such-topic").exit_code == 2
+    assert cli("history", "beta", "--topic", "no-such-topic", root=fixture_root).exit_code == 2
 
 
 # --- validation of bad readings ----------------------------------------------------------------
@@ -206,11 +205,9 @@ def test_history_lists_each_reading_in_every_format(run: Callable[..., Any], fix
         ),
     ],
 )
-def test_a_bad_reading_is_one_line_naming_file_line_and_field(
-    run: Callable[..., Any], fixture_root: Path, history: str, message: str
-) -> None:
+def test_a_bad_reading_is_one_line_naming_file_line_and_field(fixture_root: Path, history: str, message: str) -> None:
     path = give_beta_a_history(fixture_root, history)
-    result = run("--root", str(fixture_root), "validate", str(path))
+    result = cli("validate", str(path), root=fixture_root)
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if message in line]
     assert errors, result.output
@@ -221,29 +218,27 @@ def test_a_bad_reading_is_one_line_naming_file_line_and_field(
 # --- what changed ------------------------------------------------------------------------------
 
 
-def test_diff_of_two_exports_names_the_stance_the_readings_and_the_sources(
-    run: Callable[..., Any], fixture_root: Path, tmp_path: Path
-) -> None:
+def test_diff_of_two_exports_names_the_stance_the_readings_and_the_sources(fixture_root: Path, tmp_path: Path) -> None:
     before = tmp_path / "before.json"
-    assert run("--root", str(fixture_root), "export", "-o", str(before)).exit_code == 0
+    assert cli("export", "-o", str(before), root=fixture_root).exit_code == 0
     give_beta_a_history(fixture_root)
     (fixture_root / "frameworks" / "alpha.yaml").unlink()
     after = tmp_path / "after.json"
-    assert run("--root", str(fixture_root), "export", "-o", str(after)).exit_code == 0
-    data = json.loads(run("--root", str(fixture_root), "diff", str(before), str(after), "--format", "json").output)
+    assert cli("export", "-o", str(after), root=fixture_root).exit_code == 0
+    data = json.loads(cli("diff", str(before), str(after), "--format", "json", root=fixture_root).output)
     kinds = {(c["framework"], c["topic"], c["kind"]) for c in data["changes"]}
     assert ("alpha", "", "framework removed") in kinds
     assert ("beta", "resource-ownership", "readings") in kinds
     assert ("beta", "", "source") in kinds
     assert ("beta", "", "status") in kinds
     assert ("beta", "resource-ownership", "stance") not in kinds  # the current reading did not change
-    markdown = run("--root", str(fixture_root), "diff", str(before), str(after), "--format", "markdown").output
+    markdown = cli("diff", str(before), str(after), "--format", "markdown", root=fixture_root).output
     assert "### `beta`" in markdown and "framework removed" in markdown
-    text = run("--root", str(fixture_root), "diff", str(before), "--format", "table").output  # NEW: the records in use
+    text = cli("diff", str(before), "--format", "table", root=fixture_root).output  # NEW: the records in use
     assert "readings: undated (one reading) -> 2020-01-02, 2021-03-01" in text
 
 
-def test_diff_of_two_git_revisions_and_a_bad_one(run: Callable[..., Any], fixture_root: Path) -> None:
+def test_diff_of_two_git_revisions_and_a_bad_one(fixture_root: Path) -> None:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
 
@@ -258,11 +253,11 @@ def test_diff_of_two_git_revisions_and_a_bad_one(run: Callable[..., Any], fixtur
     path = fixture_root / "frameworks" / "beta.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("stance: disputed", "stance: denies", 1), encoding="utf-8")
     git("commit", "-qam", "two")
-    data = json.loads(run("--root", str(fixture_root), "diff", "HEAD~1", "HEAD", "--format", "json").output)
+    data = json.loads(cli("diff", "HEAD~1", "HEAD", "--format", "json", root=fixture_root).output)
     assert {"framework": "beta", "topic": "resource-ownership", "kind": "stance", "old": "disputed", "new": "denies", "date": ""} in data[
         "changes"
     ]
-    bad = run("--root", str(fixture_root), "diff", "no-such-revision")
+    bad = cli("diff", "no-such-revision", root=fixture_root)
     assert bad.exit_code == 1
     assert "neither an export file nor a git revision" in bad.output
 
@@ -288,8 +283,8 @@ def test_since_a_date_lists_the_readings_and_events_after_it(fixture_root: Path)
 # --- the real records: Russia ------------------------------------------------------------------
 
 
-def test_russia_in_mid_2019_rests_on_nothing_said_after_mid_2019(run: Callable[..., Any]) -> None:
-    data = json.loads(run("compare", "russia", "ost", "--as-of", "2019-06-01", "--format", "json").output)
+def test_russia_in_mid_2019_rests_on_nothing_said_after_mid_2019() -> None:
+    data = json.loads(cli("compare", "russia", "ost", "--as-of", "2019-06-01", "--format", "json").output)
     russia = [row["cells"][0] for row in data["topics"]]
     cited = [s["date"] for cell in russia for s in cell["sources"] if s["date"]]
     cited += [q["label"] for cell in russia for q in cell["quotes"] if "/" in q["ref"]]
@@ -302,19 +297,19 @@ def test_russia_in_mid_2019_rests_on_nothing_said_after_mid_2019(run: Callable[.
     assert appropriation["summary"] == "No statement on this topic is recorded before 7 Apr 2020."
 
 
-def test_russia_at_the_end_of_2021_reads_the_fourth_committee_statement_and_not_the_ilrs_ratification(run: Callable[..., Any]) -> None:
-    data = json.loads(run("compare", "russia", "ost", "--as-of", "2021-12-31", "--format", "json").output)
+def test_russia_at_the_end_of_2021_reads_the_fourth_committee_statement_and_not_the_ilrs_ratification() -> None:
+    data = json.loads(cli("compare", "russia", "ost", "--as-of", "2021-12-31", "--format", "json").output)
     ownership = next(row["cells"][0] for row in data["topics"] if row["id"] == "resource-ownership")
     assert ownership["since"] == "2021-10-25"
     assert "fully applicable" in ownership["summary"]
     assert not any("2024" in q["label"] for q in ownership["quotes"])
-    now = json.loads(run("compare", "russia", "--format", "json").output)
+    now = json.loads(cli("compare", "russia", "--format", "json").output)
     current = next(row["cells"][0] for row in now["topics"] if row["id"] == "resource-ownership")
     assert current["since"] == "2024-05-28"
 
 
-def test_russia_history_places_the_statements_in_order(run: Callable[..., Any]) -> None:
-    rows = json.loads(run("history", "russia", "--topic", "resource-ownership", "--format", "json").output)
+def test_russia_history_places_the_statements_in_order() -> None:
+    rows = json.loads(cli("history", "russia", "--topic", "resource-ownership", "--format", "json").output)
     assert [r["from"] for r in rows] == ["Mar 2019", "7 Apr 2020", "14 Dec 2020", "25 Oct 2021", "28 May 2024"]
     assert rows[-1]["until"] == "current"
     assert all(r["until"] == n["from"] for r, n in zip(rows, rows[1:], strict=False))
@@ -352,19 +347,19 @@ def test_the_brief_says_since_when_a_reading_changed_within_the_year() -> None:
     assert since_line(first, "2021-12-31", printed) == ""  # the first reading did not change anything
 
 
-def test_diff_of_a_hostile_or_broken_export_is_one_line_or_escaped(run: Callable[..., Any], fixture_root: Path, tmp_path: Path) -> None:
+def test_diff_of_a_hostile_or_broken_export_is_one_line_or_escaped(fixture_root: Path, tmp_path: Path) -> None:
     good = tmp_path / "good.json"
-    run("--root", str(fixture_root), "export", "-o", str(good))
+    cli("export", "-o", str(good), root=fixture_root)
     data = json.loads(good.read_text(encoding="utf-8"))
     data["frameworks"][0]["positions"][0]["summary"] = "\x1b]0;owned\x07 changed"
     hostile = tmp_path / "hostile.json"
     hostile.write_text(json.dumps(data), encoding="utf-8")
-    text = run("--root", str(fixture_root), "diff", str(good), str(hostile)).output
+    text = cli("diff", str(good), str(hostile), root=fixture_root).output
     assert "\x1b" not in text and "\\x1b" in text
     broken = tmp_path / "broken.json"
     broken.write_bytes(b"\xff\xfe not json")
-    result = run("--root", str(fixture_root), "diff", str(broken), str(good))
+    result = cli("diff", str(broken), str(good), root=fixture_root)
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
     other = tmp_path / "other.json"
     other.write_text('{"format": "something else"}', encoding="utf-8")
-    assert "not a 'frameworks.dataset/1' export" in run("--root", str(fixture_root), "diff", str(other), str(good)).output
+    assert "not a 'frameworks.dataset/1' export" in cli("diff", str(other), str(good), root=fixture_root).output

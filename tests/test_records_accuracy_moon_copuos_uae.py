@@ -1,7 +1,8 @@
-"""The 2026 facts of three records, each checked against the record and, where we hold it, the text it rests on.
+"""Record accuracy, 2026 facts: the COPUOS Working Group, the Moon Agreement's participants, the UAE law.
 
-The COPUOS Working Group's dates and Chair, the Moon Agreement's participants (every dated act against the UN
-Treaty Collection table in seeds/texts/untc-moon-status.txt) and the UAE law's identifiers and dates."""
+Each checked against the record and, where we hold it, the text it rests on: the Working Group's dates
+and Chair, the Moon Agreement's participants (every dated act against the UN Treaty Collection table in
+seeds/texts/untc-moon-status.txt) and the UAE law's identifiers and dates."""
 
 from __future__ import annotations
 

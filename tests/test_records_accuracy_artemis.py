@@ -1,4 +1,4 @@
-"""The Artemis Accords signatory list, checked against the dated official counts it rests on.
+"""Record accuracy, Artemis Accords: the signatory list against the dated official counts it rests on.
 
 NASA numbers each signatory ("the 9th", "the 50th", "the 61st"); these tests pin the founders, the
 first later signatures, the count per year and the coverage line a reader sees, and that every

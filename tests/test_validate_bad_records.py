@@ -1,28 +1,27 @@
-"""The corpus of bad records (tests/bad/cases/): each gives exactly the error lines listed here.
+"""`frameworks validate` on the corpus of bad records (tests/bad/cases/): each gives exactly its lines.
 
 tests/bad/ is a small records root of its own (seeds/texts/demo-treaty.txt, seeds/articles.yaml,
 good/demo.yaml): every case is that good record with one thing broken, or a file that is not a
 record at all. Cases too big to commit (a 50 MB file, a 1 MB string, a large alias bomb, a FIFO)
-are generated in tmp_path. Nothing may crash, hang or read a huge file into memory.
+are generated in tmp_path, and so are records folders holding what is not a regular file (an editor's
+lock, a dangling symlink, a device). Nothing may crash, hang or read a huge file into memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tracemalloc
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from space_frameworks.cli import app
+from conftest import BAD, GOOD, REPO, cli
 from space_frameworks.reports.validation_report import render_problems
 from space_frameworks.schema.validation import validate
 
-BAD = Path(__file__).parent / "bad"
 CASES = BAD / "cases"
-GOOD = BAD / "good" / "demo.yaml"
 TODAY = dt.date(2026, 6, 1)  # the corpus' good record was verified on 2026-01-05: fresh on this day
 
 # case -> the problem lines it must produce, without the path of the file (for a folder, with the
@@ -152,7 +151,7 @@ EXPECTED: dict[str, list[str]] = {
 }
 
 # Cases whose only error is one of structure: an external validator with the exported JSON
-# Schema must refuse them too (tests/test_jsonschema.py).
+# Schema must refuse them too (tests/test_json_schema.py).
 STRUCTURAL = [
     "unknown-field.yaml",
     "bad-kind.yaml",
@@ -198,7 +197,7 @@ def test_each_bad_case_gives_exactly_its_error_lines(name: str, monkeypatch: pyt
 @pytest.mark.parametrize("name", sorted(name for name in EXPECTED if not name.startswith(("strict-", "future-"))))
 def test_the_cli_prints_each_case_with_its_path_and_exits_1(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(CASES)
-    result = CliRunner().invoke(app, ["--root", str(BAD), "validate", "--draft", name], catch_exceptions=False)
+    result = cli("validate", "--draft", name, root=BAD)
     assert result.exit_code == 1
     lines = [line for line in result.stdout.splitlines() if ": warning: " not in line]
     lines[-1] = lines[-1].split(", ", 2)[0] + ", " + lines[-1].split(", ", 2)[1]  # without the count of warnings
@@ -208,17 +207,13 @@ def test_the_cli_prints_each_case_with_its_path_and_exits_1(name: str, monkeypat
     assert "Traceback" not in result.output
 
 
-def run_cli(*args: str) -> object:
-    return CliRunner().invoke(app, ["--root", str(BAD), "validate", *args], catch_exceptions=False)
-
-
 def test_a_50_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     huge = tmp_path / "huge.yaml"
     with huge.open("wb") as handle:  # sparse: 50 MB on paper, nothing on disk
         handle.truncate(50 * 1024 * 1024)
     tracemalloc.start()
     try:
-        result = run_cli(str(huge))
+        result = cli("validate", str(huge), root=BAD)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -233,7 +228,7 @@ def test_a_1_mb_string_is_refused_with_its_line(tmp_path: Path) -> None:
     start = text.index("summary: >-\n")
     end = text.index("status:\n")
     path.write_text(text[:start] + "summary: " + "x" * 1_000_000 + "\n" + text[end:], encoding="utf-8")
-    result = run_cli(str(path))
+    result = cli("validate", str(path), root=BAD)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f"{path}:14:10: summary: a value of 1,000,000 characters is too long (at most 20,000)",
@@ -245,7 +240,7 @@ def test_a_large_alias_bomb_stops_at_the_first_alias(tmp_path: Path) -> None:
     lines = ['a0: &a0 "' + "lol" * 1000 + '"'] + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 50) + "]" for i in range(1, 30)]
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run_cli(str(path))
+    result = cli("validate", str(path), root=BAD)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f"{path}:2:10: a1.0: anchors and aliases (&name, *name) are not allowed in records: write the value out",
@@ -257,7 +252,7 @@ def test_a_large_alias_bomb_stops_at_the_first_alias(tmp_path: Path) -> None:
 def test_a_fifo_is_refused_without_opening_it(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)  # opening it for reading would block forever: there is no writer
-    result = run_cli(str(fifo))
+    result = cli("validate", str(fifo), root=BAD)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == f"{fifo}:1:1: (file): not a regular file but a FIFO: a record is a plain YAML file"
 
@@ -265,7 +260,7 @@ def test_a_fifo_is_refused_without_opening_it(tmp_path: Path) -> None:
 def test_all_cases_at_once_every_error_of_every_file_sorted_in_one_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(CASES)
     files = sorted(name for name in EXPECTED if (CASES / name).is_file() and not name.startswith(("strict-", "future-")))
-    result = CliRunner().invoke(app, ["--root", str(BAD), "validate", *files], catch_exceptions=False)
+    result = cli("validate", *files, root=BAD)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     problems, summary = lines[:-1], lines[-1]
@@ -280,4 +275,36 @@ def test_all_cases_at_once_every_error_of_every_file_sorted_in_one_run(monkeypat
 def test_render_problems_is_what_the_cli_prints(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(CASES)
     result = validate([Path("tabs.yaml")], BAD, today=TODAY)
-    assert render_problems(result.problems, result.files, "text") == run_cli("tabs.yaml").stdout
+    assert render_problems(result.problems, result.files, "text") == cli("validate", "tabs.yaml", root=BAD).stdout
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Path:
+    """A writable copy of the records in use and their seeds."""
+    root = tmp_path / "root"
+    shutil.copytree(REPO / "frameworks", root / "frameworks")
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    return root
+
+
+@pytest.mark.parametrize("entry", ["editor-lock", "dangling", "device"])
+def test_entries_that_are_not_regular_files_are_named_by_validate_and_never_crash_commands(
+    records: Path, entry: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = records / "frameworks"
+    name = {"editor-lock": ".#ost.yaml", "dangling": "gone.yaml", "device": "zero.yaml"}[entry]
+    target = {"editor-lock": "root@host.1234:1700000000", "dangling": str(records / "nowhere.yaml"), "device": "/dev/zero"}[entry]
+    (folder / name).symlink_to(target)
+    monkeypatch.chdir(records)
+    check = cli("validate", root=records)
+    assert check.exit_code == 1
+    expected = {
+        "editor-lock": "(file): an editor's lock file (a symlink to 'root@host.1234:1700000000'), not a record",
+        "dangling": "(file): a symlink to",
+        "device": "(file): not a regular file but a character device",
+    }[entry]
+    [line] = [line for line in check.stdout.splitlines() if name in line]
+    assert expected in line
+    for command in (["list"], ["compare", "ost", "us-eo-2020"]):
+        result = cli(*command, root=records)
+        assert result.exit_code == 0, result.stderr

@@ -1,8 +1,9 @@
-"""PDF briefs and briefing packs, read back from the real PDFs (pypdf; pdftotext where installed).
+"""`frameworks brief` and `frameworks pack`: the PDFs, read back (pypdf; pdftotext where installed).
 
 Every PDF here is made by the `frameworks` command itself; any warning WeasyPrint logs fails the test
-(autouse fixture), as does any Python warning (pytest runs with -W error). Most PDFs are of the small
-fixture records (tests/fixtures); one brief of the real records checks the quotes and the layout.
+(autouse fixture), as does any Python warning (pytest runs with -W error). A plain `pytest` makes PDFs
+of the small fixture records (tests/fixtures) only; the briefs and the pack of the real records, which
+check the quotes and the layout, are heavy (`pytest --heavy`).
 """
 
 from __future__ import annotations
@@ -23,10 +24,8 @@ from typing import Any
 
 import pypdf
 import pytest
-from typer.testing import CliRunner
 
-from conftest import REPO
-from space_frameworks.cli import app
+from conftest import cli, cli_process
 from space_frameworks.reports import parts, pdf, typeset
 from space_frameworks.reports.comparison import build_comparison
 from space_frameworks.reports.edition import DATA_VERSION
@@ -54,12 +53,6 @@ def weasyprint_warnings() -> Iterator[list[str]]:
     yield messages
     logger.removeHandler(handler)
     assert messages == [], messages
-
-
-def frameworks(*args: str, env: dict[str, str] | None = None) -> Any:
-    """Run the real CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
-    environment = {"FRAMEWORKS_ROOT": "", "SOURCE_DATE_EPOCH": "", **(env or {})}
-    return CliRunner().invoke(app, list(args), env=environment, catch_exceptions=False)
 
 
 def text_of(path: Path) -> str:
@@ -126,7 +119,7 @@ def framework_ids(*names: str) -> list[str]:
 def make_pdf(folder: Path, name: str, *args: str) -> Path:
     """Run `frameworks ARGS -o folder/name` and return the PDF's path; no warning allowed."""
     path = folder / name
-    result = frameworks(*args, "-o", str(path))
+    result = cli(*args, "-o", str(path))
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stderr, result.stderr
     return path
@@ -195,10 +188,12 @@ def landscape_pages(path: Path) -> list[int]:
 # --- the brief of the real records -------------------------------------------------------------
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_of_two_frameworks_is_at_most_four_pages(real_brief: Path) -> None:
     assert len(pypdf.PdfReader(real_brief).pages) <= 4
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_page_1_has_title_as_of_counts_and_key_differences(real_brief: Path) -> None:
     dataset = load_dataset()
     ids = framework_ids("ost", "us-eo-2020")
@@ -240,6 +235,7 @@ def test_brief_matrix_is_one_landscape_page_with_every_topic_and_gist(real_brief
                 assert bare(pdf.gist_of(cell)[:30]) in matrix
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_annex_gives_pinpoints_and_sources(real_brief: Path) -> None:
     dataset = load_dataset()
     comparison = build_comparison(dataset, framework_ids("ost", "us-eo-2020"))
@@ -273,6 +269,7 @@ def test_brief_bookmarks_point_at_their_sections(real_brief: Path, real_full: Pa
     assert len(topics) == 15
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_pages_carry_running_header_and_page_x_of_y(real_brief: Path) -> None:
     texts = page_texts(real_brief)
     total = len(texts)
@@ -306,6 +303,7 @@ def test_no_edition_has_a_near_empty_page(real_brief: Path, real_brief5: Path, r
         assert_no_near_empty_pages(path)
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_a_short_matrix_follows_page_1_in_portrait(tmp_path: Path) -> None:
     """Two topics: the matrix would leave a landscape page nearly empty, so it flows after page 1."""
     ids = framework_ids("ost", "us-eo-2020")
@@ -367,6 +365,7 @@ def test_pdfua_checker_finds_no_error(real_brief: Path, real_full: Path, real_pa
         assert result.returncode == 0, result.stdout[-3000:]
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_attaches_the_source_yaml_of_each_framework(real_brief: Path) -> None:
     reader = pypdf.PdfReader(real_brief)
     dataset = load_dataset()
@@ -376,12 +375,14 @@ def test_brief_attaches_the_source_yaml_of_each_framework(real_brief: Path) -> N
         assert reader.attachments[dataset.files[record_id].name] == [dataset.files[record_id].read_bytes()]
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_uses_only_the_bundled_fonts(real_brief: Path) -> None:
     names = font_names(pypdf.PdfReader(real_brief))
     assert names and all(name.startswith("Brief-") for name in names), names
     assert not any("CJK" in name for name in names)  # the CJK font is loaded only when needed
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_brief_metadata(real_brief: Path) -> None:
     meta = pypdf.PdfReader(real_brief).metadata
     assert meta.title == "Outer Space Treaty (1967) vs US Executive Order 13914 (2020)"
@@ -395,7 +396,7 @@ def test_brief_metadata(real_brief: Path) -> None:
 @pytest.mark.heavy
 def test_pack_of_named_frameworks_has_an_overview_then_a_chapter_each(fixture_records: Path, tmp_path: Path) -> None:
     path = tmp_path / "pack.pdf"
-    result = frameworks("--root", str(fixture_records), "pack", "beta", "gamma", "alpha", "-o", str(path))
+    result = cli("pack", "beta", "gamma", "alpha", "-o", str(path), root=fixture_records)
     assert result.exit_code == 0, result.output
     assert re.search(r"wrote .*pack\.pdf \(\d+ pages\)", result.stderr)
     reader = pypdf.PdfReader(path)
@@ -496,7 +497,7 @@ def test_without_the_weasyprint_internals_the_pack_is_laid_out_in_one_piece(fixt
 @pytest.mark.heavy
 def test_pack_defaults_to_every_framework(fixture_records: Path, tmp_path: Path) -> None:
     path = tmp_path / "pack.pdf"
-    result = frameworks("--root", str(fixture_records), "pack", "-o", str(path))
+    result = cli("pack", "-o", str(path), root=fixture_records)
     assert result.exit_code == 0, result.output
     assert set(pypdf.PdfReader(path).attachments) == {"alpha.yaml", "beta.yaml", "gamma.yaml", "delta.yaml"}
 
@@ -532,7 +533,7 @@ def test_matrix_splits_many_frameworks_into_column_groups_with_headers_repeated(
         (fixture_records / "frameworks" / f"extra{index}.yaml").write_text(text, encoding="utf-8")
     path = tmp_path / "brief.pdf"
     ids = ["alpha", "beta", "gamma", "delta", "extra0", "extra1", "extra2"]
-    assert frameworks("--root", str(fixture_records), "brief", *ids, "-o", str(path)).exit_code == 0
+    assert cli("brief", *ids, "-o", str(path), root=fixture_records).exit_code == 0
     texts = page_texts(path)
     landscape = [i - 1 for i in landscape_pages(path)]
     matrix = " ".join(texts[i] for i in landscape)
@@ -585,19 +586,8 @@ def test_key_differences_put_affirms_against_denies_first(fixture_records: Path)
 
 def test_topic_and_as_of_narrow_the_brief(fixture_records: Path, tmp_path: Path) -> None:
     path = tmp_path / "brief.pdf"
-    result = frameworks(
-        "--root",
-        str(fixture_records),
-        "brief",
-        "--full",
-        "alpha",
-        "beta",
-        "--topic",
-        "resource-ownership",
-        "--as-of",
-        "2010-05-01",
-        "-o",
-        str(path),
+    result = cli(
+        "brief", "--full", "alpha", "beta", "--topic", "resource-ownership", "--as-of", "2010-05-01", "-o", str(path), root=fixture_records
     )
     assert result.exit_code == 0, result.output
     marks = outline(pypdf.PdfReader(path))
@@ -614,7 +604,7 @@ def test_chinese_and_japanese_text_use_the_bundled_cjk_font(fixture_records: Pat
         beta.read_text(encoding="utf-8").replace("Insists on non-appropriation.", "宇宙資源の所有権 (空间资源)."), encoding="utf-8"
     )
     path = tmp_path / "brief.pdf"
-    assert frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(path)).exit_code == 0
+    assert cli("brief", "alpha", "beta", "-o", str(path), root=fixture_records).exit_code == 0
     assert "宇宙資源の所有権 (空间资源)." in text_of(path)
     assert "Brief-CJK" in font_names(pypdf.PdfReader(path))
 
@@ -624,7 +614,7 @@ def test_source_date_epoch_makes_the_pdf_byte_reproducible(fixture_records: Path
     epoch = str(int(dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC).timestamp()))
     first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
     for path in (first, second):
-        result = frameworks("--root", str(fixture_records), "pack", "alpha", "beta", "-o", str(path), env={"SOURCE_DATE_EPOCH": epoch})
+        result = cli("pack", "alpha", "beta", "-o", str(path), env={"SOURCE_DATE_EPOCH": epoch}, root=fixture_records)
         assert result.exit_code == 0, result.output
     assert first.read_bytes() == second.read_bytes()
     reader = pypdf.PdfReader(first)
@@ -638,7 +628,7 @@ def test_source_date_epoch_makes_the_pdf_byte_reproducible(fixture_records: Path
 
 def test_a_bad_source_date_epoch_is_a_one_line_error(fixture_records: Path, tmp_path: Path) -> None:
     path = tmp_path / "brief.pdf"
-    result = frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(path), env={"SOURCE_DATE_EPOCH": "yesterday"})
+    result = cli("brief", "alpha", "beta", "-o", str(path), env={"SOURCE_DATE_EPOCH": "yesterday"}, root=fixture_records)
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0 and "SOURCE_DATE_EPOCH" in result.stderr
     assert not path.exists()
@@ -658,18 +648,18 @@ def _assert_clean_failure(result: Any, folder: Path, message: str) -> None:
 def test_output_that_is_a_directory_is_refused(fixture_records: Path, tmp_path: Path) -> None:
     folder = tmp_path / "out.pdf"  # named .pdf, so that what is refused is the folder
     folder.mkdir()
-    result = frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(folder))
+    result = cli("brief", "alpha", "beta", "-o", str(folder), root=fixture_records)
     _assert_clean_failure(result, tmp_path, "is a directory")
 
 
 def test_output_in_a_missing_folder_is_refused(fixture_records: Path, tmp_path: Path) -> None:
-    result = frameworks("--root", str(fixture_records), "pack", "-o", str(tmp_path / "missing" / "pack.pdf"))
+    result = cli("pack", "-o", str(tmp_path / "missing" / "pack.pdf"), root=fixture_records)
     _assert_clean_failure(result, tmp_path, "no such folder")
 
 
 def test_output_under_a_file_is_refused(fixture_records: Path, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
-    result = frameworks("--root", str(fixture_records), "pack", "-o", str(tmp_path / "file" / "pack.pdf"))
+    result = cli("pack", "-o", str(tmp_path / "file" / "pack.pdf"), root=fixture_records)
     _assert_clean_failure(result, tmp_path, "is not a folder")
 
 
@@ -677,7 +667,7 @@ def test_output_under_a_file_is_refused(fixture_records: Path, tmp_path: Path) -
 def test_output_in_a_read_only_folder_is_refused(fixture_records: Path, tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir(mode=0o500)
-    result = frameworks("--root", str(fixture_records), "pack", "-o", str(folder / "pack.pdf"))
+    result = cli("pack", "-o", str(folder / "pack.pdf"), root=fixture_records)
     _assert_clean_failure(result, tmp_path, "permission denied")
 
 
@@ -691,7 +681,7 @@ def test_a_failed_write_leaves_no_partial_pdf_and_keeps_the_old_one(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full_disk)  # the rename that would publish the new PDF
-    result = frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(target))
+    result = cli("brief", "alpha", "beta", "-o", str(target), root=fixture_records)
     assert result.exit_code == 2
     assert result.stderr.strip() == f"frameworks: cannot write {target}: No space left on device"
     assert target.read_bytes() == b"%PDF- the previous brief"
@@ -711,12 +701,12 @@ def test_a_failed_write_leaves_no_partial_pdf_and_keeps_the_old_one(
 )
 def test_mistakes_are_one_line_errors(fixture_records: Path, tmp_path: Path, args: list[str], message: str) -> None:
     output = [] if args == ["pack"] else ["-o", str(tmp_path / "out.pdf")]
-    result = frameworks("--root", str(fixture_records), *args, *output)
+    result = cli(*args, *output, root=fixture_records)
     _assert_clean_failure(result, tmp_path, message)
 
 
 def test_brief_requires_an_output_file(fixture_records: Path) -> None:
-    result = frameworks("--root", str(fixture_records), "brief", "alpha", "beta")
+    result = cli("brief", "alpha", "beta", root=fixture_records)
     assert result.exit_code == 2
     assert "Missing option '--output'" in result.stderr
 
@@ -785,7 +775,7 @@ def test_hostile_record_text_leaves_no_trace_and_makes_no_request(
     monkeypatch.setattr(socket.socket, "connect", no_network)
     path = tmp_path / "brief.pdf"
     # The full edition shows every summary whole (the brief shows its first sentence).
-    result = frameworks("--root", str(fixture_records), "brief", "--full", "alpha", "beta", "-o", str(path))
+    result = cli("brief", "--full", "alpha", "beta", "-o", str(path), root=fixture_records)
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stderr  # nothing was even asked of the fetcher
 
@@ -873,38 +863,27 @@ def test_markup_that_escaped_the_templates_would_still_fetch_nothing(weasyprint_
 
 
 def test_weasyprint_is_imported_only_by_the_pdf_commands() -> None:
-    script = (
-        "import sys\n"
-        "from typer.testing import CliRunner\n"
-        "from space_frameworks.cli import app\n"
-        "import space_frameworks.reports.pdf\n"
-        "result = CliRunner().invoke(app, ['compare', 'ost', 'us-eo-2020'])\n"
-        "assert result.exit_code == 0, result.output\n"
-        "print('weasyprint' in sys.modules)\n"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "FRAMEWORKS_ROOT"}
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, env=env, check=True)
-    assert result.stdout.strip() == "False"
-
-
-# `frameworks brief` as a process, through the guarded entry point (__main__.py).
-FRAMEWORKS_BIN = [sys.executable, "-m", "space_frameworks"]
+    """Checked in new processes (this one has loaded WeasyPrint already): importing the PDF module
+    loads none of it, and neither does a command that writes no PDF."""
+    script = "import sys, space_frameworks.reports.pdf; print('weasyprint' in sys.modules)"
+    imported = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert imported.stdout.strip() == "False"
+    compare = cli_process("compare", "ost", "us-eo-2020", env={"PYTHONPROFILEIMPORTTIME": "1"})  # each import on stderr
+    assert compare.returncode == 0, compare.stderr
+    modules = [line.rpartition("|")[2].strip() for line in compare.stderr.decode().splitlines() if line.startswith("import time:")]
+    assert "space_frameworks.cli" in modules
+    assert [name for name in modules if name.split(".")[0] == "weasyprint"] == []
 
 
 @pytest.mark.heavy
 def test_the_command_as_a_process_makes_the_same_pdf_as_in_process(fixture_records: Path, tmp_path: Path) -> None:
+    """`frameworks brief` as a process, through the guarded entry point (__main__.py)."""
     epoch = {"SOURCE_DATE_EPOCH": "1700000000"}
     here, process = tmp_path / "here.pdf", tmp_path / "process.pdf"
-    assert frameworks("--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(here), env=epoch).exit_code == 0
-    result = subprocess.run(
-        [*FRAMEWORKS_BIN, "--root", str(fixture_records), "brief", "alpha", "beta", "-o", str(process)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **epoch},
-        timeout=120,
-    )
+    assert cli("brief", "alpha", "beta", "-o", str(here), env=epoch, root=fixture_records).exit_code == 0
+    result = cli_process("brief", "alpha", "beta", "-o", str(process), env=epoch, root=fixture_records)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.startswith(f"wrote {process} (")
+    assert result.stderr.decode().startswith(f"wrote {process} (")
     assert process.read_bytes() == here.read_bytes()
 
 
@@ -940,6 +919,7 @@ def test_real_pack_opens_with_a_contents_list_whose_page_numbers_are_true(real_p
         assert int(found[0].rpartition(" ")[2]) == marks[title], title  # the page its chapter or part starts on
 
 
+@pytest.mark.heavy  # typesets a brief of the real records
 def test_annex_urls_stand_apart_from_the_next_word(real_brief: Path) -> None:
     text = text_of(real_brief)
     assert re.search(r"\.html?Retrieved", text) is None

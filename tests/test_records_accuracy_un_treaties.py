@@ -1,6 +1,8 @@
-"""The UN treaties and declarations (OST, Liability and Registration Conventions, 1963 and 1996
-declarations) checked against the fact sheet: dates, party counts with their dates and sources, what
-`signatories` tells a reader, and record text that speaks of the law rather than of our files."""
+"""Record accuracy, UN treaties and declarations: the OST, the Liability and Registration Conventions.
+
+Also the 1963 and 1996 declarations, checked against the fact sheet: dates, party counts with their
+dates and sources, what `signatories` tells a reader, and record text that speaks of the law rather
+than of our files."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import datetime as dt
 
 import pytest
 
+from conftest import cli
 from space_frameworks.reports.timeline import signatories
 from space_frameworks.schema.dataset import load_dataset
 from space_frameworks.schema.language import text_problems
@@ -134,8 +137,8 @@ def test_signatories_declarations_say_states_do_not_join_them(record_id: str) ->
 
 
 @pytest.mark.parametrize("record_id", TREATIES)
-def test_the_signatories_command_never_prints_a_bare_zero(run, record_id: str) -> None:
-    result = run("signatories", record_id, columns=200)
+def test_the_signatories_command_never_prints_a_bare_zero(record_id: str) -> None:
+    result = cli("signatories", record_id, columns=200)
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "List of parties not recorded" in text

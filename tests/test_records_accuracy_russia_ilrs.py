@@ -1,4 +1,4 @@
-"""The dated facts of the records russia and ilrs, each checked against what the records say.
+"""Record accuracy, Russia and the ILRS: the dated facts of the records russia and ilrs.
 
 Dates come from named sources (TASS, Global Times, SpaceNews, the Kremlin's notice of 12 June 2024, ...);
 a test here fails if a date drifts, a partner loses its source, or the old id stops resolving."""
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import cli
 from space_frameworks.schema.dataset import load_dataset
 from space_frameworks.schema.models import EventType, Record, SourceKind, Stance
 from space_frameworks.schema.texts import read_source_text
@@ -51,9 +52,9 @@ def test_russia_is_the_id_and_russia_2020_still_resolves() -> None:
     assert DATASET.resolve("russia").id == "russia"
 
 
-def test_compare_by_the_old_id_gives_the_russia_record(run) -> None:
-    by_alias = run("compare", "ost", "russia-2020", "--format", "json")
-    by_id = run("compare", "ost", "russia", "--format", "json")
+def test_compare_by_the_old_id_gives_the_russia_record() -> None:
+    by_alias = cli("compare", "ost", "russia-2020", "--format", "json")
+    by_id = cli("compare", "ost", "russia", "--format", "json")
     assert by_alias.exit_code == 0, by_alias.output
     assert json.loads(by_alias.output) == json.loads(by_id.output)
     assert [f["id"] for f in json.loads(by_id.output)["frameworks"]] == ["ost", "russia"]
@@ -138,18 +139,18 @@ def test_every_position_has_a_gist_and_was_verified_today(record_id: str) -> Non
     assert all(p.gist for p in item.positions)
 
 
-def test_compare_artemis_accords_with_ilrs(run) -> None:
-    result = run("compare", "artemis-accords", "ilrs", "--format", "json")
+def test_compare_artemis_accords_with_ilrs() -> None:
+    result = cli("compare", "artemis-accords", "ilrs", "--format", "json")
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     assert [f["id"] for f in document["frameworks"]] == ["artemis-accords", "ilrs"]
     assert len(document["topics"]) == 15
-    table = run("compare", "artemis-accords", "ilrs", columns=120)
+    table = cli("compare", "artemis-accords", "ilrs", columns=120)
     assert table.exit_code == 0 and "ILRS" in table.output
 
 
-def test_signatories_of_ilrs_prints_the_partners(run) -> None:
-    result = run("signatories", "ilrs")
+def test_signatories_of_ilrs_prints_the_partners() -> None:
+    result = cli("signatories", "ilrs")
     assert result.exit_code == 0, result.output
     for party in ILRS_PARTNERS:
         assert party in result.output

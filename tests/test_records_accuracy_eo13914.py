@@ -1,7 +1,8 @@
-"""Executive Order 13914 (us-eo-2020) against its complete text: sections, pinpoints, dates, provenance.
+"""Record accuracy, Executive Order 13914 (us-eo-2020): against its complete text.
 
-The text (seeds/texts/us-eo-13914-2020.txt) renders each section label as a line "### Section N."
-(its header says so); the spans between those lines are the sections a pinpoint sec_N... must quote.
+Sections, pinpoints, dates, provenance. The text (seeds/texts/us-eo-13914-2020.txt) renders each
+section label as a line "### Section N." (its header says so); the spans between those lines are the
+sections a pinpoint sec_N... must quote.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The static site in a real browser: headless Chromium (Debian's package) with JavaScript on.
+"""`frameworks site` in a real browser: headless Chromium (Debian's package) with JavaScript on.
 
 It loads the index, a framework page, a topic page and the compare page from a local http.server,
 takes screenshots, picks frameworks on the compare page with the mouse and checks the headline the

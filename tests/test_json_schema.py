@@ -1,5 +1,7 @@
-"""The record schema as a product: exported, committed, referenced by every record's modeline, and
-accepted by an external validator (check-jsonschema) on every record, refused on structural errors."""
+"""`frameworks schema`: the records' JSON Schema, committed and accepted by check-jsonschema.
+
+Exported, committed, referenced by every record's modeline, and accepted by an external validator
+(check-jsonschema) on every record, refused on structural errors."""
 
 from __future__ import annotations
 
@@ -8,18 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-import yaml
-from test_hostile import CASES, GOOD, STRUCTURAL
-from typer.testing import CliRunner
+from test_validate_bad_records import CASES, STRUCTURAL
 
-from space_frameworks.cli import app
+from conftest import GOOD, cli
 from space_frameworks.schema.json_schema import SCHEMA_FILE, json_schema, schema_text
 from space_frameworks.schema.paths import PACKAGE_ROOT, record_files
 from space_frameworks.schema.yamlfile import MODELINE_PREFIX
 
 RECORDS = record_files([PACKAGE_ROOT / "frameworks"])
-REPO = Path(__file__).resolve().parent.parent
 
 
 def check_jsonschema(*args: str, schema: Path = SCHEMA_FILE) -> dict:
@@ -37,7 +35,7 @@ def test_the_committed_schema_is_the_one_the_models_give() -> None:
 
 
 def test_frameworks_schema_prints_it() -> None:
-    result = CliRunner().invoke(app, ["schema"], catch_exceptions=False)
+    result = cli("schema")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == json_schema()
     assert json_schema()["additionalProperties"] is False  # unknown keys are errors for editors too
@@ -69,30 +67,3 @@ def test_check_jsonschema_refuses_every_structural_case_of_the_bad_corpus() -> N
     report = check_jsonschema(*(str(CASES / name) for name in STRUCTURAL))
     refused = {Path(error["filename"]).name for error in report["errors"] + report.get("parse_errors", [])}
     assert refused == set(STRUCTURAL)
-
-
-@pytest.mark.parametrize(
-    ("path", "builtin"),
-    [
-        (".github/workflows/validate.yml", "vendor.github-workflows"),
-        (".github/ISSUE_TEMPLATE/correction.yml", "vendor.github-issue-forms"),
-    ],
-)
-def test_the_contributor_files_meet_githubs_schemas(path: str, builtin: str) -> None:
-    """Checked offline against the schemas that check-jsonschema ships (no network)."""
-    command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", builtin, str(REPO / path)]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-
-
-def test_the_correction_issue_form_requires_the_source_url() -> None:
-    form = yaml.safe_load((REPO / ".github/ISSUE_TEMPLATE/correction.yml").read_text(encoding="utf-8"))
-    fields = {item.get("id"): item for item in form["body"]}
-    assert fields["source-url"]["validations"]["required"] is True
-    assert fields["record"]["validations"]["required"] is True
-
-
-def test_the_pre_commit_hook_runs_the_validator_on_record_files() -> None:
-    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["entry"] == "frameworks validate" and hook["language"] == "python"
-    assert hook["files"] == r"^frameworks/.*\.ya?ml$"

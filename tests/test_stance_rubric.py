@@ -1,6 +1,8 @@
-"""The stance rubric (docs/rubric.md) and the kinds of difference: their mechanical parts, on fixture
-rows and on the real records. What a specialist reads into the records must hold here:
-a silence is never counted or worded as a departure, and every headline counts each kind apart."""
+"""The stance rubric (docs/rubric.md) and the kinds of difference (compare --relation, --differences).
+
+Their mechanical parts, on fixture rows and on the real records. What a specialist reads into the
+records must hold here: a silence is never counted or worded as a departure, and every headline counts
+each kind apart."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import re
 
 import pytest
 
+from conftest import cli
 from space_frameworks.reports import pdf
 from space_frameworks.reports.comparison import (
     ALL_SILENT,
@@ -103,12 +106,12 @@ def test_page_one_takes_opposed_first_then_degree_then_one_side_silent(real) -> 
     assert [row.relation for row in keys] == [OPPOSED, DEGREE, ONE_SILENT, ONE_SILENT, ONE_SILENT]
 
 
-def test_differences_and_relation_filters_from_the_command_line(run) -> None:
-    differences = run("compare", "ost", "us-eo-2020", "--differences", "--format", "json").output
+def test_differences_and_relation_filters_from_the_command_line() -> None:
+    differences = cli("compare", "ost", "us-eo-2020", "--differences", "--format", "json").output
     assert {t["relation"] for t in json.loads(differences)["topics"]} <= {OPPOSED, DEGREE, ONE_SILENT}
-    opposed = json.loads(run("compare", "ost", "us-eo-2020", "--relation", "opposed", "--format", "json").output)
+    opposed = json.loads(cli("compare", "ost", "us-eo-2020", "--relation", "opposed", "--format", "json").output)
     assert [t["id"] for t in opposed["topics"]] == ["global-commons"] and opposed["summary"]["shown"] == [OPPOSED]
-    bad = run("compare", "ost", "us-eo-2020", "--relation", "differ")
+    bad = cli("compare", "ost", "us-eo-2020", "--relation", "differ")
     assert bad.exit_code == 2 and "unknown relation 'differ'" in bad.stderr
 
 
