@@ -2,9 +2,9 @@
 
 Exit codes: ExitStatus (status.py), one meaning per code. No command prints a traceback for a user mistake. Heavy modules
 (pydantic, WeasyPrint, Jinja2) are imported inside the commands that need them, so --help is fast.
+No `from __future__ import annotations` here: typer reads every command's annotations when it builds
+the command line, and evaluating them from strings cost about a tenth of a compare's start-up.
 """
-
-from __future__ import annotations
 
 import datetime as dt
 import difflib
@@ -183,7 +183,7 @@ def choose_format(given: str | None, output: Path | None, allowed: tuple[Format,
     return chosen
 
 
-def load(ctx: typer.Context) -> Dataset:
+def load(ctx: typer.Context) -> "Dataset":
     """The records in use, loaded as validate checks them; invalid ones are left out, one stderr line each."""
     from .schema.cache import enabled
     from .schema.dataset import load_dataset
@@ -198,7 +198,7 @@ def load(ctx: typer.Context) -> Dataset:
     return dataset
 
 
-def load_as_of(ctx: typer.Context, date: dt.date | None) -> Dataset:
+def load_as_of(ctx: typer.Context, date: dt.date | None) -> "Dataset":
     """The records in use (load) as they stood on `date`: each position the reading then in force
     (schema.readings), status events up to that date; all of them when `date` is None."""
     from .schema.readings import dataset_as_of
@@ -206,7 +206,7 @@ def load_as_of(ctx: typer.Context, date: dt.date | None) -> Dataset:
     return dataset_as_of(load(ctx), date)
 
 
-def resolve(dataset: Dataset, names: list[str]) -> list[str]:
+def resolve(dataset: "Dataset", names: list[str]) -> list[str]:
     """Record ids for the ids or aliases given; exits 1 on a left-out (invalid) record, 2 on an unknown one."""
     from .schema.dataset import UnknownFramework
     from .schema.problems import display_path
@@ -545,7 +545,7 @@ def diff(
     emit(render_changes(diff_editions(before, after), chosen.value, terminal_width()), output)
 
 
-def changes_since(dataset: Dataset, ids: list[str], since: str | None, as_of: dt.date | None) -> Any:
+def changes_since(dataset: "Dataset", ids: list[str], since: str | None, as_of: dt.date | None) -> Any:
     """--since DATE|FILE: what changed in `ids` since a date (the records' own history) or since an
     earlier export (a diff of editions); None without --since. Exits 2 when neither can be read."""
     if since is None:
@@ -659,7 +659,7 @@ def export(
         emit(dataset_json_chunks(dataset, as_of=date), output)
 
 
-def export_sqlite(dataset: Dataset, output: Path | None, as_of: dt.date | None = None) -> None:
+def export_sqlite(dataset: "Dataset", output: Path | None, as_of: dt.date | None = None) -> None:
     """`export --format sqlite -o FILE`: the dataset as an SQLite database (reports.sqlite)."""
     from .reports.sqlite import SIDECARS, sqlite_bytes
 
@@ -885,7 +885,7 @@ def check_pdf_output(output: Path) -> None:
     fail(f"{output}: brief and pack write PDF: name the file .pdf{other}")
 
 
-def write_pdf(dataset: Dataset, ids: list[str], output: Path, **options: Any) -> None:
+def write_pdf(dataset: "Dataset", ids: list[str], output: Path, **options: Any) -> None:
     """Render and write the brief or pack (reports.pdf.write_pdf), with the records' YAML attached."""
     from .reports import pdf
 
