@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from space_frameworks.schema import cache, dataset
+from space_frameworks.schema import cache, dataset, validation
 
 
 def cache_folder(private_cache: Path) -> Path:
@@ -28,7 +28,7 @@ def test_second_run_uses_the_cache_and_gives_the_same_output(
     def no_checking(*args: object, **kwargs: object) -> None:
         raise AssertionError("a record was checked again although the cache is fresh")
 
-    monkeypatch.setattr(dataset, "check_file", no_checking)
+    monkeypatch.setattr(validation, "check_file", no_checking)
     second = run("--root", str(fixture_root), "compare", "alpha", "beta", "--format", "json")
     assert second.exit_code == 0 and second.output == first.output
 
@@ -175,7 +175,7 @@ def test_an_entry_that_an_index_in_use_names_is_removed_only_when_no_run_is_unde
     def no_checking(*args: object, **kwargs: object) -> None:
         raise AssertionError("an entry was lost and had to be rebuilt")
 
-    monkeypatch.setattr(dataset, "check_file", no_checking)
+    monkeypatch.setattr(validation, "check_file", no_checking)
     assert first.records["beta"].short_title == "Beta position"
     assert third.records["beta"].short_title == "Beta view"
     del first, second, third
