@@ -325,62 +325,23 @@ def use_colour(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-# Kinds in the words an 80-column table can hold without breaking a word (csv and json keep the values).
-TERMINAL_KINDS = {"intergovernmental-process": "intergov. process", "un-resolution": "UN resolution"}
-
-
 @app.command("list", rich_help_panel=ANALYSIS, epilog="Example: frameworks list --format csv -o frameworks.csv")
 def list_frameworks(ctx: typer.Context, output_format: FormatOption = None, output: OutputOption = None) -> None:
     """List the frameworks: id, title, kind, legal force, status."""
     chosen = choose_format(output_format, output)
-    from .reports.comparison import framework_status
-    from .reports.listing import Listing, render_listing
+    from .reports.listing import frameworks_listing, render_listing
 
-    dataset = load(ctx)
-    rows = tuple(
-        (
-            r.id,
-            r.short_title,
-            r.kind.value,
-            r.legal_force.value,
-            framework_status(r, None)[0],
-            r.text_held.extent.value if r.text_held else "not stated",
-            f"{sum(p.stance == 'not-known' for p in r.positions)} of {len(r.positions)}",
-            ", ".join(r.aliases),
-        )
-        for r in dataset.records.stream()
-    )
-    listing = Listing(
-        title="Frameworks",
-        columns=("Id", "Title", "Kind", "Force", "Status", "Text held", "Not known", "Aliases"),
-        keys=("id", "short_title", "kind", "legal_force", "status", "text_held", "not_known", "aliases"),
-        rows=rows,
-        footer=f"{len(rows)} frameworks. Text held: how much of the text the positions rest on (parts held and missing: "
-        "frameworks show ID). Not known: positions whose deciding passage or statement is not held. Compare: frameworks compare ID ID",
-        terminal_keys=("id", "short_title", "kind", "legal_force", "status", "text_held", "not_known"),
-        terminal_words=TERMINAL_KINDS,
-        labelled=("text_held", "not_known"),
-    )
-    emit(render_listing(listing, chosen, terminal_width()), output)
+    emit(render_listing(frameworks_listing(load(ctx).records.stream()), chosen, terminal_width()), output)
 
 
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks topics --format markdown")
 def topics(output_format: FormatOption = None, output: OutputOption = None) -> None:
     """List the topics every framework takes a position on."""
     chosen = choose_format(output_format, output)
-    from .reports.listing import Listing, render_listing
+    from .reports.listing import render_listing, topics_listing
     from .schema.load import load_topics
-    from .schema.models import Stance
 
-    vocabulary = load_topics()
-    listing = Listing(
-        title="Topics",
-        columns=("Id", "Label", "Question"),
-        keys=("id", "label", "question"),
-        rows=tuple((t.id, t.label, t.question) for t in vocabulary),
-        footer=f"stances: {', '.join(s.value for s in Stance)}",
-    )
-    emit(render_listing(listing, chosen, terminal_width()), output)
+    emit(render_listing(topics_listing(load_topics()), chosen, terminal_width()), output)
 
 
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks show eo-13914 --format markdown")
@@ -394,13 +355,11 @@ def show(
     """Show one framework in full: status, positions with quotes, sources, corrections."""
     chosen = choose_format(output_format, output)
     date = as_of_date(as_of)
-    from .reports.comparison import build_comparison
-    from .reports.show import RecordReport, render_record
+    from .reports.show import record_report, render_record
 
     dataset = load_as_of(ctx, date)
     [record_id] = resolve(dataset, [framework])
-    report = RecordReport(dataset.records[record_id], build_comparison(dataset, [record_id], as_of=date))
-    emit(render_record(report, chosen, terminal_width()), output)
+    emit(render_record(record_report(dataset, record_id, as_of=date), chosen, terminal_width()), output)
 
 
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks compare ost us-eo-2020 lux-2017 --differences --as-of 2020-10-01")
@@ -550,15 +509,14 @@ def changes_since(dataset: "Dataset", ids: list[str], since: str | None, as_of: 
     earlier export (a diff of editions); None without --since. Exits 2 when neither can be read."""
     if since is None:
         return None
-    from .reports.diff import changes_in_history, diff_editions
-    from .schema.editions import EditionError, edition_from_export, edition_of_records
+    from .reports.diff import changes_in_history, changes_since_export
+    from .schema.editions import EditionError
 
     records = [dataset.records[i] for i in ids]
     if not Path(since).is_file():
-        date = as_of_date(since, "--since")
-        return changes_in_history(records, date, as_of)
+        return changes_in_history(records, as_of_date(since, "--since"), as_of)
     try:
-        return diff_editions(edition_from_export(Path(since)), edition_of_records(records, "this edition"), ids)
+        return changes_since_export(Path(since), records)
     except EditionError as exc:
         fail(str(exc))
 
@@ -614,15 +572,13 @@ def participation(
     date = as_of_date(as_of)
     from .reports.listing import render_listing
     from .reports.timeline import participation as build_participation
-    from .reports.timeline import party_names
+    from .reports.timeline import party_names_like
 
-    dataset = load(ctx)
-    records = list(dataset.records.stream())
-    names = party_names(records)
-    if state.strip().casefold() not in {n.casefold() for n in names}:
-        close = difflib.get_close_matches(state.strip(), names, n=3)
-        if close:
-            fail(f"no act of '{state}' is recorded; did you mean {' or '.join(close)}?")
+    records = list(load(ctx).records.stream())
+    close = party_names_like(records, state)
+    if close:
+        fail(f"no act of '{state}' is recorded; did you mean {' or '.join(close)}?")
+    if close is not None:
         say(f"frameworks: no act of '{state}' is recorded in any framework (names as the records spell them: frameworks signatories ID)")
     emit(render_listing(build_participation(records, state, date), chosen, terminal_width()), output)
 
@@ -645,16 +601,14 @@ def export(
     """The whole dataset, for spreadsheets and other tools (--as-of: as it stood on that date)."""
     chosen = choose_format(output_format, output, (Format.json, Format.csv, Format.sqlite))
     date = as_of_date(as_of)
-    from .reports.comparison import build_comparison
-    from .reports.export import dataset_json_chunks
-    from .reports.render import comparison_to_csv
+    from .reports.export import dataset_csv, dataset_json_chunks
 
     dataset = load_as_of(ctx, date)
     if chosen == Format.sqlite:
         export_sqlite(dataset, output, date)
         return
     if chosen == Format.csv:
-        emit(comparison_to_csv(build_comparison(dataset, list(dataset.records), as_of=date)), output)
+        emit(dataset_csv(dataset, as_of=date), output)
     else:
         emit(dataset_json_chunks(dataset, as_of=date), output)
 
