@@ -20,7 +20,7 @@ import typer
 import typer.core
 
 from . import __version__
-from .reports.output import Format, format_of
+from .reports.output import DATA_FORMATS, Format, FormatError, format_for, format_of
 from .schema.paths import ROOT_ENV
 from .status import ExitStatus
 
@@ -85,8 +85,6 @@ def settings(ctx: typer.Context) -> Settings:
     """The settings of this run."""
     return ctx.obj if isinstance(ctx.obj, Settings) else Settings()
 
-
-DATA_FORMATS = (Format.table, Format.markdown, Format.csv, Format.json, Format.html)
 
 RootOption = Annotated[
     Path | None,
@@ -157,30 +155,12 @@ def fail(message: str, code: ExitStatus = ExitStatus.USAGE) -> NoReturn:
 
 
 def choose_format(given: str | None, output: Path | None, allowed: tuple[Format, ...] = DATA_FORMATS) -> Format:
-    """The output format: --format, else what -o FILE's extension asks for, else the first allowed.
-
-    Exits 2 for an unknown format (with the closest), a PDF (pointing to brief), a format this
-    command does not write, or a --format that contradicts the file's extension.
-    """
-    names = [f.value for f in allowed]
-    implied = format_of(output)
-    if output is not None and output.suffix.lower() == ".pdf":
-        fail(f"{output}: PDF is written by: frameworks brief ID ID -o FILE.pdf (or frameworks pack -o FILE.pdf)")
-    if given is None:
-        if implied is not None and implied not in allowed:
-            fail(f"{output}: this command cannot write {implied.value} (a {output.suffix} file); it writes {', '.join(names)}")
-        return implied or allowed[0]
-    wanted = given.strip().lower()
-    if wanted == "pdf":
-        fail("--format pdf: PDF is written by: frameworks brief ID ID -o FILE.pdf (or frameworks pack -o FILE.pdf)")
-    if wanted not in names:
-        close = difflib.get_close_matches(wanted, names, n=1)
-        hint = f"did you mean {close[0]}? " if close else ""
-        fail(f"--format '{given}': unknown format; {hint}choose one of {', '.join(names)}")
-    chosen = Format(wanted)
-    if implied is not None and implied != chosen:
-        fail(f"--format {chosen.value} contradicts {output} (a {output.suffix} file is {implied.value}): drop --format, or rename the file")
-    return chosen
+    """The output format (reports.output.format_for: --format, else -o FILE's extension, else the
+    first allowed); exits 2 when the command cannot write what is asked for."""
+    try:
+        return format_for(given, output, allowed)
+    except FormatError as exc:
+        fail(str(exc))
 
 
 def load(ctx: typer.Context) -> "Dataset":
