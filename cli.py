@@ -2,9 +2,9 @@
 
 Exit codes: ExitStatus (status.py), one meaning per code. No command prints a traceback for a user mistake. Heavy modules
 (pydantic, WeasyPrint, Jinja2) are imported inside the commands that need them, so --help is fast.
+No `from __future__ import annotations` here: typer reads every command's annotations when it builds
+the command line, and evaluating them from strings cost about a tenth of a compare's start-up.
 """
-
-from __future__ import annotations
 
 import datetime as dt
 import difflib
@@ -20,7 +20,7 @@ import typer
 import typer.core
 
 from . import __version__
-from .reports.output import Format, format_of
+from .reports.output import DATA_FORMATS, Format, FormatError, format_for, format_of
 from .schema.paths import ROOT_ENV
 from .status import ExitStatus
 
@@ -85,8 +85,6 @@ def settings(ctx: typer.Context) -> Settings:
     """The settings of this run."""
     return ctx.obj if isinstance(ctx.obj, Settings) else Settings()
 
-
-DATA_FORMATS = (Format.table, Format.markdown, Format.csv, Format.json, Format.html)
 
 RootOption = Annotated[
     Path | None,
@@ -157,33 +155,15 @@ def fail(message: str, code: ExitStatus = ExitStatus.USAGE) -> NoReturn:
 
 
 def choose_format(given: str | None, output: Path | None, allowed: tuple[Format, ...] = DATA_FORMATS) -> Format:
-    """The output format: --format, else what -o FILE's extension asks for, else the first allowed.
-
-    Exits 2 for an unknown format (with the closest), a PDF (pointing to brief), a format this
-    command does not write, or a --format that contradicts the file's extension.
-    """
-    names = [f.value for f in allowed]
-    implied = format_of(output)
-    if output is not None and output.suffix.lower() == ".pdf":
-        fail(f"{output}: PDF is written by: frameworks brief ID ID -o FILE.pdf (or frameworks pack -o FILE.pdf)")
-    if given is None:
-        if implied is not None and implied not in allowed:
-            fail(f"{output}: this command cannot write {implied.value} (a {output.suffix} file); it writes {', '.join(names)}")
-        return implied or allowed[0]
-    wanted = given.strip().lower()
-    if wanted == "pdf":
-        fail("--format pdf: PDF is written by: frameworks brief ID ID -o FILE.pdf (or frameworks pack -o FILE.pdf)")
-    if wanted not in names:
-        close = difflib.get_close_matches(wanted, names, n=1)
-        hint = f"did you mean {close[0]}? " if close else ""
-        fail(f"--format '{given}': unknown format; {hint}choose one of {', '.join(names)}")
-    chosen = Format(wanted)
-    if implied is not None and implied != chosen:
-        fail(f"--format {chosen.value} contradicts {output} (a {output.suffix} file is {implied.value}): drop --format, or rename the file")
-    return chosen
+    """The output format (reports.output.format_for: --format, else -o FILE's extension, else the
+    first allowed); exits 2 when the command cannot write what is asked for."""
+    try:
+        return format_for(given, output, allowed)
+    except FormatError as exc:
+        fail(str(exc))
 
 
-def load(ctx: typer.Context) -> Dataset:
+def load(ctx: typer.Context) -> "Dataset":
     """The records in use, loaded as validate checks them; invalid ones are left out, one stderr line each."""
     from .schema.cache import enabled
     from .schema.dataset import load_dataset
@@ -198,7 +178,7 @@ def load(ctx: typer.Context) -> Dataset:
     return dataset
 
 
-def load_as_of(ctx: typer.Context, date: dt.date | None) -> Dataset:
+def load_as_of(ctx: typer.Context, date: dt.date | None) -> "Dataset":
     """The records in use (load) as they stood on `date`: each position the reading then in force
     (schema.readings), status events up to that date; all of them when `date` is None."""
     from .schema.readings import dataset_as_of
@@ -206,7 +186,7 @@ def load_as_of(ctx: typer.Context, date: dt.date | None) -> Dataset:
     return dataset_as_of(load(ctx), date)
 
 
-def resolve(dataset: Dataset, names: list[str]) -> list[str]:
+def resolve(dataset: "Dataset", names: list[str]) -> list[str]:
     """Record ids for the ids or aliases given; exits 1 on a left-out (invalid) record, 2 on an unknown one."""
     from .schema.dataset import UnknownFramework
     from .schema.problems import display_path
@@ -325,62 +305,23 @@ def use_colour(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-# Kinds in the words an 80-column table can hold without breaking a word (csv and json keep the values).
-TERMINAL_KINDS = {"intergovernmental-process": "intergov. process", "un-resolution": "UN resolution"}
-
-
 @app.command("list", rich_help_panel=ANALYSIS, epilog="Example: frameworks list --format csv -o frameworks.csv")
 def list_frameworks(ctx: typer.Context, output_format: FormatOption = None, output: OutputOption = None) -> None:
     """List the frameworks: id, title, kind, legal force, status."""
     chosen = choose_format(output_format, output)
-    from .reports.comparison import framework_status
-    from .reports.listing import Listing, render_listing
+    from .reports.listing import frameworks_listing, render_listing
 
-    dataset = load(ctx)
-    rows = tuple(
-        (
-            r.id,
-            r.short_title,
-            r.kind.value,
-            r.legal_force.value,
-            framework_status(r, None)[0],
-            r.text_held.extent.value if r.text_held else "not stated",
-            f"{sum(p.stance == 'not-known' for p in r.positions)} of {len(r.positions)}",
-            ", ".join(r.aliases),
-        )
-        for r in dataset.records.stream()
-    )
-    listing = Listing(
-        title="Frameworks",
-        columns=("Id", "Title", "Kind", "Force", "Status", "Text held", "Not known", "Aliases"),
-        keys=("id", "short_title", "kind", "legal_force", "status", "text_held", "not_known", "aliases"),
-        rows=rows,
-        footer=f"{len(rows)} frameworks. Text held: how much of the text the positions rest on (parts held and missing: "
-        "frameworks show ID). Not known: positions whose deciding passage or statement is not held. Compare: frameworks compare ID ID",
-        terminal_keys=("id", "short_title", "kind", "legal_force", "status", "text_held", "not_known"),
-        terminal_words=TERMINAL_KINDS,
-        labelled=("text_held", "not_known"),
-    )
-    emit(render_listing(listing, chosen, terminal_width()), output)
+    emit(render_listing(frameworks_listing(load(ctx).records.stream()), chosen, terminal_width()), output)
 
 
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks topics --format markdown")
 def topics(output_format: FormatOption = None, output: OutputOption = None) -> None:
     """List the topics every framework takes a position on."""
     chosen = choose_format(output_format, output)
-    from .reports.listing import Listing, render_listing
+    from .reports.listing import render_listing, topics_listing
     from .schema.load import load_topics
-    from .schema.models import Stance
 
-    vocabulary = load_topics()
-    listing = Listing(
-        title="Topics",
-        columns=("Id", "Label", "Question"),
-        keys=("id", "label", "question"),
-        rows=tuple((t.id, t.label, t.question) for t in vocabulary),
-        footer=f"stances: {', '.join(s.value for s in Stance)}",
-    )
-    emit(render_listing(listing, chosen, terminal_width()), output)
+    emit(render_listing(topics_listing(load_topics()), chosen, terminal_width()), output)
 
 
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks show eo-13914 --format markdown")
@@ -394,13 +335,11 @@ def show(
     """Show one framework in full: status, positions with quotes, sources, corrections."""
     chosen = choose_format(output_format, output)
     date = as_of_date(as_of)
-    from .reports.comparison import build_comparison
-    from .reports.show import RecordReport, render_record
+    from .reports.show import record_report, render_record
 
     dataset = load_as_of(ctx, date)
     [record_id] = resolve(dataset, [framework])
-    report = RecordReport(dataset.records[record_id], build_comparison(dataset, [record_id], as_of=date))
-    emit(render_record(report, chosen, terminal_width()), output)
+    emit(render_record(record_report(dataset, record_id, as_of=date), chosen, terminal_width()), output)
 
 
 @app.command(rich_help_panel=ANALYSIS, epilog="Example: frameworks compare ost us-eo-2020 lux-2017 --differences --as-of 2020-10-01")
@@ -545,20 +484,19 @@ def diff(
     emit(render_changes(diff_editions(before, after), chosen.value, terminal_width()), output)
 
 
-def changes_since(dataset: Dataset, ids: list[str], since: str | None, as_of: dt.date | None) -> Any:
+def changes_since(dataset: "Dataset", ids: list[str], since: str | None, as_of: dt.date | None) -> Any:
     """--since DATE|FILE: what changed in `ids` since a date (the records' own history) or since an
     earlier export (a diff of editions); None without --since. Exits 2 when neither can be read."""
     if since is None:
         return None
-    from .reports.diff import changes_in_history, diff_editions
-    from .schema.editions import EditionError, edition_from_export, edition_of_records
+    from .reports.diff import changes_in_history, changes_since_export
+    from .schema.editions import EditionError
 
     records = [dataset.records[i] for i in ids]
     if not Path(since).is_file():
-        date = as_of_date(since, "--since")
-        return changes_in_history(records, date, as_of)
+        return changes_in_history(records, as_of_date(since, "--since"), as_of)
     try:
-        return diff_editions(edition_from_export(Path(since)), edition_of_records(records, "this edition"), ids)
+        return changes_since_export(Path(since), records)
     except EditionError as exc:
         fail(str(exc))
 
@@ -614,15 +552,13 @@ def participation(
     date = as_of_date(as_of)
     from .reports.listing import render_listing
     from .reports.timeline import participation as build_participation
-    from .reports.timeline import party_names
+    from .reports.timeline import party_names_like
 
-    dataset = load(ctx)
-    records = list(dataset.records.stream())
-    names = party_names(records)
-    if state.strip().casefold() not in {n.casefold() for n in names}:
-        close = difflib.get_close_matches(state.strip(), names, n=3)
-        if close:
-            fail(f"no act of '{state}' is recorded; did you mean {' or '.join(close)}?")
+    records = list(load(ctx).records.stream())
+    close = party_names_like(records, state)
+    if close:
+        fail(f"no act of '{state}' is recorded; did you mean {' or '.join(close)}?")
+    if close is not None:
         say(f"frameworks: no act of '{state}' is recorded in any framework (names as the records spell them: frameworks signatories ID)")
     emit(render_listing(build_participation(records, state, date), chosen, terminal_width()), output)
 
@@ -645,21 +581,19 @@ def export(
     """The whole dataset, for spreadsheets and other tools (--as-of: as it stood on that date)."""
     chosen = choose_format(output_format, output, (Format.json, Format.csv, Format.sqlite))
     date = as_of_date(as_of)
-    from .reports.comparison import build_comparison
-    from .reports.export import dataset_json_chunks
-    from .reports.render import comparison_to_csv
+    from .reports.export import dataset_csv, dataset_json_chunks
 
     dataset = load_as_of(ctx, date)
     if chosen == Format.sqlite:
         export_sqlite(dataset, output, date)
         return
     if chosen == Format.csv:
-        emit(comparison_to_csv(build_comparison(dataset, list(dataset.records), as_of=date)), output)
+        emit(dataset_csv(dataset, as_of=date), output)
     else:
         emit(dataset_json_chunks(dataset, as_of=date), output)
 
 
-def export_sqlite(dataset: Dataset, output: Path | None, as_of: dt.date | None = None) -> None:
+def export_sqlite(dataset: "Dataset", output: Path | None, as_of: dt.date | None = None) -> None:
     """`export --format sqlite -o FILE`: the dataset as an SQLite database (reports.sqlite)."""
     from .reports.sqlite import SIDECARS, sqlite_bytes
 
@@ -885,7 +819,7 @@ def check_pdf_output(output: Path) -> None:
     fail(f"{output}: brief and pack write PDF: name the file .pdf{other}")
 
 
-def write_pdf(dataset: Dataset, ids: list[str], output: Path, **options: Any) -> None:
+def write_pdf(dataset: "Dataset", ids: list[str], output: Path, **options: Any) -> None:
     """Render and write the brief or pack (reports.pdf.write_pdf), with the records' YAML attached."""
     from .reports import pdf
 

@@ -12,10 +12,11 @@ import json
 import textwrap
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from ..schema.dates import date_key, format_date, happened_by
-from ..schema.editions import Edition
+from ..schema.editions import Edition, edition_from_export, edition_of_records
 from ..schema.models import Record
 from ..schema.problems import printable
 from ..schema.readings import readings
@@ -151,6 +152,12 @@ def _events(record: dict[str, Any]) -> set[tuple[str, str, str]]:
 def _event_words(event: tuple[str, str, str]) -> str:
     date, kind, party = event
     return f"{format_date(date)} {kind.replace('-', ' ')}" + (f" ({party})" if party else "")
+
+
+def changes_since_export(export: Path, records: list[Record]) -> Changes:
+    """What changed in `records` since an earlier export of the data (frameworks export -o FILE.json);
+    EditionError when the file is not one."""
+    return diff_editions(edition_from_export(export), edition_of_records(records, "this edition"), [r.id for r in records])
 
 
 def changes_in_history(records: Iterable[Record], since: dt.date, as_of: dt.date | None = None) -> Changes:

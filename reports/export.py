@@ -9,7 +9,9 @@ from typing import Any
 
 from .. import __version__
 from ..schema.dataset import Dataset
+from .comparison import build_comparison
 from .edition import edition_metadata
+from .render import comparison_to_csv
 
 DATASET_FORMAT = "frameworks.dataset/1"
 
@@ -17,6 +19,11 @@ DATASET_FORMAT = "frameworks.dataset/1"
 def dataset_to_json(dataset: Dataset, as_of: dt.date | None = None) -> str:
     """Every record (as validated), the topic vocabulary and the press reports, in one document."""
     return "".join(dataset_json_chunks(dataset, as_of))
+
+
+def dataset_csv(dataset: Dataset, as_of: dt.date | None = None) -> str:
+    """Every position of every record as CSV, one row per framework and topic (as of a date)."""
+    return comparison_to_csv(build_comparison(dataset, list(dataset.records), as_of=as_of))
 
 
 def dataset_json_chunks(dataset: Dataset, as_of: dt.date | None = None) -> Iterator[str]:

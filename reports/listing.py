@@ -8,6 +8,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..schema.models import Record, Stance, Topic
+from .comparison import framework_status
 from .wrapping import escape_markdown, hang, wrap_cells
 
 
@@ -29,6 +31,50 @@ class Listing:
     # Keys whose values say nothing without their column's name ('partial', '9 of 15'): one entry per
     # row shows them as 'text held: partial'.
     labelled: tuple[str, ...] = ()
+
+
+# Kinds in the words an 80-column table can hold without breaking a word (csv and json keep the values).
+TERMINAL_KINDS = {"intergovernmental-process": "intergov. process", "un-resolution": "UN resolution"}
+
+
+def frameworks_listing(records: Iterable[Record]) -> Listing:
+    """`frameworks list`: each framework's id, title, kind, legal force, status today, how much of its
+    text is held, how many of its positions are not known, and its aliases."""
+    rows = tuple(
+        (
+            r.id,
+            r.short_title,
+            r.kind.value,
+            r.legal_force.value,
+            framework_status(r, None)[0],
+            r.text_held.extent.value if r.text_held else "not stated",
+            f"{sum(p.stance == 'not-known' for p in r.positions)} of {len(r.positions)}",
+            ", ".join(r.aliases),
+        )
+        for r in records
+    )
+    return Listing(
+        title="Frameworks",
+        columns=("Id", "Title", "Kind", "Force", "Status", "Text held", "Not known", "Aliases"),
+        keys=("id", "short_title", "kind", "legal_force", "status", "text_held", "not_known", "aliases"),
+        rows=rows,
+        footer=f"{len(rows)} frameworks. Text held: how much of the text the positions rest on (parts held and missing: "
+        "frameworks show ID). Not known: positions whose deciding passage or statement is not held. Compare: frameworks compare ID ID",
+        terminal_keys=("id", "short_title", "kind", "legal_force", "status", "text_held", "not_known"),
+        terminal_words=TERMINAL_KINDS,
+        labelled=("text_held", "not_known"),
+    )
+
+
+def topics_listing(topics: Iterable[Topic]) -> Listing:
+    """`frameworks topics`: the vocabulary's questions, and the stances a position takes on each."""
+    return Listing(
+        title="Topics",
+        columns=("Id", "Label", "Question"),
+        keys=("id", "label", "question"),
+        rows=tuple((t.id, t.label, t.question) for t in topics),
+        footer=f"stances: {', '.join(s.value for s in Stance)}",
+    )
 
 
 # What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").

@@ -1,4 +1,4 @@
-"""Outputs: the one Format enum, the format a file name asks for, and the one writer of every
+"""Outputs: the one Format enum, the format a command writes (format_for), and the one writer of every
 output file (write_atomically) and folder (write_folder_atomically), so that a reader never sees
 half a file or half a website.
 
@@ -13,6 +13,7 @@ SIGTERM into one).
 from __future__ import annotations
 
 import contextlib
+import difflib
 import os
 import secrets
 import shutil
@@ -58,6 +59,44 @@ class OutputRefused(OSError):
 def format_of(path: Path | None) -> Format | None:
     """The format a file's extension asks for, or None (no file, or an extension that says nothing)."""
     return EXTENSIONS.get(path.suffix.lower()) if path is not None else None
+
+
+# What the commands that print data write (the one --format option they share).
+DATA_FORMATS = (Format.table, Format.markdown, Format.csv, Format.json, Format.html)
+PDF_COMMANDS = "PDF is written by: frameworks brief ID ID -o FILE.pdf (or frameworks pack -o FILE.pdf)"
+
+
+class FormatError(ValueError):
+    """A format the command cannot write; the message says why and what to do instead."""
+
+
+def format_for(given: str | None, output: Path | None, allowed: tuple[Format, ...] = DATA_FORMATS) -> Format:
+    """The output format: `given` (--format), else what `output`'s extension asks for, else the first allowed.
+
+    FormatError for an unknown format (with the closest), a PDF (pointing to brief), a format this
+    command does not write, or a --format that contradicts the file's extension.
+    """
+    names = [f.value for f in allowed]
+    implied = format_of(output)
+    if output is not None and output.suffix.lower() == ".pdf":
+        raise FormatError(f"{output}: {PDF_COMMANDS}")
+    if given is None:
+        if implied is not None and implied not in allowed:
+            raise FormatError(f"{output}: this command cannot write {implied.value} (a {output.suffix} file); it writes {', '.join(names)}")
+        return implied or allowed[0]
+    wanted = given.strip().lower()
+    if wanted == "pdf":
+        raise FormatError(f"--format pdf: {PDF_COMMANDS}")
+    if wanted not in names:
+        close = difflib.get_close_matches(wanted, names, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise FormatError(f"--format '{given}': unknown format; {hint}choose one of {', '.join(names)}")
+    chosen = Format(wanted)
+    if implied is not None and implied != chosen:
+        raise FormatError(
+            f"--format {chosen.value} contradicts {output} (a {output.suffix} file is {implied.value}): drop --format, or rename the file"
+        )
+    return chosen
 
 
 def _kind(mode: int) -> str | None:

@@ -3,13 +3,15 @@ corrections, verification), built on the same Comparison cells as every other re
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
+from ..schema.dataset import Dataset
 from ..schema.dates import format_date
 from ..schema.models import Record, Source
 from ..schema.readings import readings
-from .comparison import Cell, Comparison, event_words, stance_words
+from .comparison import Cell, Comparison, build_comparison, event_words, stance_words
 from .render import comparison_to_csv
 from .timeline import participation_line
 from .wrapping import escape_markdown, hang, wrap
@@ -33,6 +35,11 @@ class RecordReport:
             return ""
         shown = [r for r in readings(position) if not r.current]
         return "; ".join(f"{format_date(r.start or '')} to {format_date(r.end) if r.end else '?'}: {stance_words(r.stance)}" for r in shown)
+
+
+def record_report(dataset: Dataset, record_id: str, as_of: dt.date | None = None) -> RecordReport:
+    """The record `record_id` of `dataset` and its one-column Comparison, as of a date (None: today)."""
+    return RecordReport(dataset.records[record_id], build_comparison(dataset, [record_id], as_of=as_of))
 
 
 def render_record(report: RecordReport, output_format: str, width: int = 100) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 
 from ..schema.dates import JOINING, LEAVING, SIGNING, date_key, format_date, happened_by, last_day, participants
 from ..schema.models import JOINED_KINDS, Counted, Coverage, EventType, Record, StatusEvent
@@ -158,6 +159,15 @@ def _count(n: int, one: str, many: str) -> str:
 def party_names(records: list[Record]) -> list[str]:
     """Every State named in an act (signed, ratified, acceded, withdrew) of `records`, sorted."""
     return sorted({e.party for r in records for e in r.status if e.party and e.event.value in _ACTS})
+
+
+def party_names_like(records: list[Record], state: str) -> list[str] | None:
+    """None when an act of `records` names `state` (any case); else up to three names the records
+    spell like it, closest first (none when nothing is close)."""
+    names = party_names(records)
+    if state.strip().casefold() in {n.casefold() for n in names}:
+        return None
+    return difflib.get_close_matches(state.strip(), names, n=3)
 
 
 def participation(records: list[Record], state: str, as_of: dt.date | None = None) -> Listing:

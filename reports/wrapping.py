@@ -14,7 +14,9 @@ class _Wrapper(textwrap.TextWrapper):
     def _split(self, text: str) -> list[str]:
         chunks: list[str] = []
         for chunk in self.wordsep_simple_re.split(text):
-            chunks.extend([chunk] if "://" in chunk else (c for c in self.wordsep_re.split(chunk) if c))
+            # Only a hyphen gives textwrap's word pattern a place to break: a word without one stays whole.
+            whole = "://" in chunk or "-" not in chunk
+            chunks.extend([chunk] if whole else (c for c in self.wordsep_re.split(chunk) if c))
         return [c for c in chunks if c]
 
 

@@ -18,16 +18,19 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import RecordCache
-from .checks import Context
-from .load import load_articles, load_topics
 from .models import Article, Record, Topic
 from .names import NameEntry, check_names, other_names
 from .paths import locate_records, seeds_dir
 from .problems import Problem, display_path
-from .validation import check_file
 from .yamlfile import YamlError, read_bytes
+
+# The checks (schema.checks, .validation, .load) are imported where a file must be read as YAML and
+# checked: a run whose records all come from the cache does without them, and starts faster.
+if TYPE_CHECKING:
+    from .checks import Context
 
 
 class UnknownFramework(LookupError):
@@ -136,7 +139,11 @@ class Dataset:
     @property
     def topics(self) -> list[Topic]:
         """The topic vocabulary, in comparison order."""
-        return self.vocabulary if self.vocabulary is not None else load_topics()
+        if self.vocabulary is not None:
+            return self.vocabulary
+        from .load import load_topics
+
+        return load_topics()
 
     def names(self) -> dict[str, str]:
         """Every id and alias, mapped to its record's id."""
@@ -200,6 +207,8 @@ def load_dataset(
     if shared is not None:
         topics, articles, article_errors = shared
     else:
+        from .load import load_articles, load_topics
+
         topics = load_topics()
         articles, problems = load_articles(seeds)
         article_errors = sum(1 for p in problems if p.severity == "error")
@@ -211,6 +220,8 @@ def load_dataset(
     contexts: list[Context] = []  # made on the first file the cache cannot answer for
 
     def context() -> Context:
+        from .checks import Context
+
         if not contexts:
             contexts.append(Context(topics, articles, seeds, today))
         return contexts[0]
@@ -256,6 +267,8 @@ def _check(context: Callable[[], Context], store: RecordCache | None, path: Path
         entry = store.lookup(raw)
         if entry is not None:
             return _Outcome(path, entry.errors, entry.names(path), entry=entry.entry)
+    from .validation import check_file
+
     checked = check_file(context(), path, raw)
     problems.extend(checked.problems)
     outcome = _Outcome(path, checked.errors, checked.names, record=checked.record)
@@ -272,6 +285,8 @@ def _fetch(store: RecordCache, entry: str, path: Path, record_id: str, context: 
     record = store.fetch(entry)
     if record is not None:
         return record
+    from .validation import check_file
+
     try:
         checked = check_file(context(), path, read_bytes(path))
     except YamlError:
