@@ -214,16 +214,30 @@ def emit(text: str | Iterable[str], output: Path | None) -> None:
     say(f"wrote {output}")
 
 
-def write_file(data: bytes | Iterable[bytes], output: Path, sidecars: tuple[str, ...] = ()) -> None:
-    """Write `data` atomically to `output` with reports.output' one writer; a refusal or failure exits 2."""
+def write_file(data: bytes | Iterable[bytes], output: Path, sidecars: tuple[str, ...] = (), *, overwrite: bool = True) -> None:
+    """Write `data` atomically to `output` with reports.output's one writer; a refusal or failure
+    exits 4 (ExitStatus.OUTPUT). Without `overwrite`, an existing `output` raises FileExistsError."""
     from .reports.output import OutputRefused, write_atomically
 
     try:
-        write_atomically(output, data, sidecars=sidecars)
+        write_atomically(output, data, sidecars=sidecars, overwrite=overwrite)
     except OutputRefused as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
+        fail(f"cannot write {output}: {exc.strerror}", ExitStatus.OUTPUT)
+    except FileExistsError:
+        raise
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+        fail(f"cannot write {output}: {exc.strerror or exc}", ExitStatus.OUTPUT)
+
+
+def check_writable(output: Path) -> None:
+    """Exit 4 at once if `output` cannot be written, before work that takes seconds (a PDF's layout)."""
+    from .reports.output import OutputRefused
+    from .reports.output import check_writable as refuse_unwritable
+
+    try:
+        refuse_unwritable(output)
+    except OutputRefused as exc:
+        fail(f"cannot write {output}: {exc.strerror}", ExitStatus.OUTPUT)
 
 
 @app.command(rich_help_panel=CONTRIBUTING, epilog="Example: frameworks validate frameworks/my-id.yaml (--draft while writing it)")
@@ -480,7 +494,7 @@ def diff(
         before = load_edition(old, dataset.root)
         after = edition_of_records(dataset.records.stream(), "the records in use") if new is None else load_edition(new, dataset.root)
     except EditionError as exc:
-        fail(str(exc), ExitStatus.ERROR)
+        fail(str(exc))
     emit(render_changes(diff_editions(before, after), chosen.value, terminal_width()), output)
 
 
@@ -602,7 +616,7 @@ def export_sqlite(dataset: "Dataset", output: Path | None, as_of: dt.date | None
     try:
         data, counts = sqlite_bytes(dataset, as_of=as_of)
     except OSError as exc:
-        fail(f"cannot build the database: {exc}")
+        fail(f"cannot build the database: {exc}", ExitStatus.OUTPUT)
     write_file(data, output, SIDECARS)
     say(f"wrote {output} ({counts['frameworks']} frameworks, {counts['positions']} positions); browse it with: datasette {output}")
 
@@ -625,9 +639,9 @@ def site(
     try:
         result = write_site(dataset, output, day=date, changes=changes)
     except SiteError as exc:
-        fail(str(exc))
+        fail(str(exc), ExitStatus.OUTPUT)
     except OSError as exc:
-        fail(f"cannot write the site to {output}: {exc.strerror or exc}")
+        fail(f"cannot write the site to {output}: {exc.strerror or exc}", ExitStatus.OUTPUT)
     say(f"wrote {output}/ ({result.pages} pages, {result.files} files); to look at it: python3 -m http.server -d {output}")
 
 
@@ -794,16 +808,10 @@ def new_command(
         say(f"printed a template for {record_id} on standard output, no file written: fill in its {places} values marked TODO,")
         say("then run frameworks validate on the file you keep it in")
         return
-    from .reports.output import OutputRefused, write_atomically
-
     try:
-        write_atomically(path, text.encode("utf-8"), overwrite=False)  # never over a contributor's file
+        write_file(text.encode("utf-8"), path, overwrite=False)  # never over a contributor's file
     except FileExistsError:
         fail(f"{path} already exists: edit it, or choose another id")
-    except OutputRefused as exc:
-        fail(f"cannot write {path}: {exc.strerror}")
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror or exc}")
     say(f"wrote {path}: fill in the {places} values marked TODO, then run: frameworks validate {path}")
 
 
@@ -811,16 +819,17 @@ def new_command(
 
 
 def check_pdf_output(output: Path) -> None:
-    """Exit 2 unless `output` is named .pdf (brief.html or x.docx would hold a PDF under a false name)."""
-    if output.suffix.lower() == ".pdf":
-        return
-    implied = format_of(output)
-    other = f" (for {implied.value}, use frameworks compare or show with -o)" if implied is not None else ""
-    fail(f"{output}: brief and pack write PDF: name the file .pdf{other}")
+    """Exit 2 unless `output` is named .pdf (brief.html or x.docx would hold a PDF under a false
+    name), 4 if it cannot be written: both before seconds of layout."""
+    if output.suffix.lower() != ".pdf":
+        implied = format_of(output)
+        other = f" (for {implied.value}, use frameworks compare or show with -o)" if implied is not None else ""
+        fail(f"{output}: brief and pack write PDF: name the file .pdf{other}")
+    check_writable(output)
 
 
 def write_pdf(dataset: "Dataset", ids: list[str], output: Path, **options: Any) -> None:
-    """Render and write the brief or pack (reports.pdf.write_pdf), with the records' YAML attached."""
+    """Render the brief or pack (reports.pdf.make_pdf), with the records' YAML attached, and write it."""
     from .reports import pdf
 
     try:
@@ -828,9 +837,12 @@ def write_pdf(dataset: "Dataset", ids: list[str], output: Path, **options: Any) 
     except OSError as exc:
         fail(f"cannot read {exc.filename}: {exc.strerror or exc}")
     try:
-        result = pdf.write_pdf(dataset, ids, output, sources=record_files, **options)
+        result = pdf.make_pdf(dataset, ids, sources=record_files, **options)
     except pdf.BriefError as exc:
         fail(str(exc))
+    except OSError as exc:  # WeasyPrint's temporary font files: a full disk, a file-size limit
+        fail(f"cannot make {output}: {exc.strerror or exc}", ExitStatus.OUTPUT)
+    write_file(result.data, output)
     for warning in result.warnings:
         say(f"frameworks: warning: {warning}")
     say(f"wrote {output} ({result.pages} pages)")
@@ -895,7 +907,7 @@ def main() -> None:
     except OSError as exc:  # writing to stdout failed (a full disk: `> /dev/full`; stdout closed)
         _silence_stdout()
         say(f"frameworks: cannot write the output: {exc.strerror or exc}")
-        sys.exit(ExitStatus.ERROR)
+        sys.exit(ExitStatus.OUTPUT)
     except Exception as exc:
         from .schema.dataset import RecordUnavailable
 

@@ -112,16 +112,27 @@ def _kind(mode: int) -> str | None:
 
 
 def check_writable(path: Path) -> None:
-    """Raise OutputRefused if `path` exists (through links) and is not a regular file."""
+    """Raise OutputRefused unless `path` can be written: it is a regular file or a new name, in a
+    folder that exists and that we may write in. Called by the writer, and by a command before work
+    that takes seconds (a PDF's layout), so that a mistake in -o is reported at once."""
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        return
+    except (FileNotFoundError, NotADirectoryError):  # a new name, or one under a file: the folder says why
+        info = None
     except OSError as exc:
         raise OutputRefused(exc.errno or 0, exc.strerror or str(exc), str(path)) from None
-    kind = _kind(info.st_mode)
-    if kind is not None:
-        raise OutputRefused(0, f"it is {kind}; give a regular file", str(path))
+    if info is not None:
+        kind = _kind(info.st_mode)
+        if kind is not None:
+            raise OutputRefused(0, f"it is {kind}; give a regular file", str(path))
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path  # a link is written through
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.exists():
+        raise OutputRefused(0, f"no such folder {folder}", str(path))
+    if not folder.is_dir():
+        raise OutputRefused(0, f"{folder} is not a folder", str(path))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputRefused(0, "permission denied", str(path))
 
 
 def _link_new(temporary: Path, target: Path, data: bytes) -> None:

@@ -28,7 +28,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from .. import __version__
@@ -85,7 +84,7 @@ _ACTS = {SIGNING, LEAVING, *JOINING}
 
 
 class BriefError(Exception):
-    """A mistake the user can fix (unknown topic, unusable output path): a one-line message."""
+    """A mistake the user can fix (unknown topic, bad SOURCE_DATE_EPOCH): a one-line message."""
 
 
 @dataclass(frozen=True)
@@ -215,19 +214,6 @@ def generation_time(environ: Mapping[str, str] = os.environ) -> dt.datetime:
         raise BriefError(f"SOURCE_DATE_EPOCH={epoch!r}: give a number of seconds since 1970-01-01") from None
 
 
-def check_output(path: Path) -> None:
-    """Fail early (before a few seconds of layout) on an output path that cannot be written."""
-    if path.is_dir():
-        raise BriefError(f"cannot write {path}: it is a directory")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.exists():
-        raise BriefError(f"cannot write {path}: no such folder {folder}")
-    if not folder.is_dir():
-        raise BriefError(f"cannot write {path}: {folder} is not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise BriefError(f"cannot write {path}: permission denied")
-
-
 def build_brief(
     dataset: Dataset,
     ids: list[str],
@@ -275,10 +261,9 @@ def build_brief(
     )
 
 
-def write_pdf(
+def make_pdf(
     dataset: Dataset,
     ids: list[str],
-    output: Path,
     *,
     sources: Mapping[str, bytes],
     topics: list[str] | None = None,
@@ -287,22 +272,12 @@ def write_pdf(
     full: bool = False,
     changes: Changes | None = None,
 ) -> RenderedPdf:
-    """Build, render and write the brief (or pack) to `output` atomically: a temporary file beside it,
-    renamed over it once complete, so a failure never leaves a partial PDF. BriefError for any
-    mistake the user can fix (unknown topic, unusable output path, bad SOURCE_DATE_EPOCH)."""
-    from .output import write_atomically
-
-    check_output(output)
+    """Build and render the brief (or pack): the PDF as bytes, for the one writer of outputs
+    (reports.output). BriefError for a mistake the user can fix (unknown topic, bad
+    SOURCE_DATE_EPOCH); OSError when rendering fails (WeasyPrint writes its fonts to temporary
+    files: a full disk, a file-size limit)."""
     brief = build_brief(dataset, ids, sources=sources, topics=topics, as_of=as_of, pack=pack, full=full, changes=changes)
-    try:
-        rendered = render_pdf(brief)
-    except OSError as exc:  # WeasyPrint writes its fonts to temporary files: a full disk, a file-size limit
-        raise BriefError(f"cannot make {output}: {exc.strerror or exc}") from None
-    try:
-        write_atomically(output, rendered.data)
-    except OSError as exc:
-        raise BriefError(f"cannot write {output}: {exc.strerror or exc}") from None
-    return rendered
+    return render_pdf(brief)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from .. import __version__
 from ..schema.dataset import Dataset
 from ..schema.problems import display_path
 from ..schema.texts import normalise, quote_found, read_source_text, text_path, text_sections
+from ..status import ExitStatus
 from .fetch import USER_AGENT, FetchFailed, FetchLimits, Page, fetch_page, make_client
 
 _URL = re.compile(r"https?://[^\s)>\]]+")
@@ -57,15 +58,6 @@ class Outcome(StrEnum):
 # Outcomes that ask someone to re-verify records, and the order a report lists them in.
 ACTION_OUTCOMES = frozenset({Outcome.changed, Outcome.moved, Outcome.unreachable})
 _ORDER = [Outcome.changed, Outcome.moved, Outcome.unreachable, Outcome.reachable, Outcome.unchanged]
-
-
-class ExitCode:
-    """The exit codes of `sources check` (documented in its --help)."""
-
-    ALL_CHECKED = 0  # every source checked: unchanged, or reachable with nothing held to compare
-    REVERIFY = 1  # some source changed or moved: records to re-verify
-    USAGE = 2
-    NOT_CHECKED = 3  # none changed, but some could not be checked
 
 
 @dataclass(frozen=True)
@@ -137,12 +129,12 @@ class Report:
         return sum(r.outcome == outcome for r in self.results)
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitStatus:
         if any(r.outcome in (Outcome.changed, Outcome.moved) for r in self.results):
-            return ExitCode.REVERIFY
+            return ExitStatus.ERROR
         if any(r.outcome == Outcome.unreachable for r in self.results):
-            return ExitCode.NOT_CHECKED
-        return ExitCode.ALL_CHECKED
+            return ExitStatus.NOT_CHECKED
+        return ExitStatus.SUCCESS
 
 
 class UnknownSource(ValueError):
@@ -415,9 +407,9 @@ def summary_line(report: Report) -> str:
     counts = ", ".join(f"{report.count(o)} {o.value}" for o in _ORDER if report.count(o))
     total = len(report.results)
     verdict = {
-        ExitCode.ALL_CHECKED: "nothing to re-verify",
-        ExitCode.REVERIFY: "records to re-verify",
-        ExitCode.NOT_CHECKED: "some sources were NOT checked",
+        ExitStatus.SUCCESS: "nothing to re-verify",
+        ExitStatus.ERROR: "records to re-verify",
+        ExitStatus.NOT_CHECKED: "some sources were NOT checked",
     }[report.exit_code]
     return f"{total} source{'s' if total != 1 else ''} checked on {report.checked_at}: {counts or 'none'} ({verdict})"
 

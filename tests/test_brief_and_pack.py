@@ -637,8 +637,8 @@ def test_a_bad_source_date_epoch_is_a_one_line_error(fixture_records: Path, tmp_
 # --- errors: one line, non-zero exit, nothing left behind --------------------------------------
 
 
-def _assert_clean_failure(result: Any, folder: Path, message: str) -> None:
-    assert result.exit_code == 2, result.output
+def _assert_clean_failure(result: Any, folder: Path, message: str, code: int = 2) -> None:
+    assert result.exit_code == code, result.output
     assert result.stdout == ""
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert message in result.stderr
@@ -649,18 +649,18 @@ def test_output_that_is_a_directory_is_refused(fixture_records: Path, tmp_path: 
     folder = tmp_path / "out.pdf"  # named .pdf, so that what is refused is the folder
     folder.mkdir()
     result = cli("brief", "alpha", "beta", "-o", str(folder), root=fixture_records)
-    _assert_clean_failure(result, tmp_path, "is a directory")
+    _assert_clean_failure(result, tmp_path, "it is a folder; give a regular file", code=4)
 
 
 def test_output_in_a_missing_folder_is_refused(fixture_records: Path, tmp_path: Path) -> None:
     result = cli("pack", "-o", str(tmp_path / "missing" / "pack.pdf"), root=fixture_records)
-    _assert_clean_failure(result, tmp_path, "no such folder")
+    _assert_clean_failure(result, tmp_path, "no such folder", code=4)
 
 
 def test_output_under_a_file_is_refused(fixture_records: Path, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     result = cli("pack", "-o", str(tmp_path / "file" / "pack.pdf"), root=fixture_records)
-    _assert_clean_failure(result, tmp_path, "is not a folder")
+    _assert_clean_failure(result, tmp_path, "is not a folder", code=4)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
@@ -668,7 +668,7 @@ def test_output_in_a_read_only_folder_is_refused(fixture_records: Path, tmp_path
     folder = tmp_path / "ro"
     folder.mkdir(mode=0o500)
     result = cli("pack", "-o", str(folder / "pack.pdf"), root=fixture_records)
-    _assert_clean_failure(result, tmp_path, "permission denied")
+    _assert_clean_failure(result, tmp_path, "permission denied", code=4)
 
 
 def test_a_failed_write_leaves_no_partial_pdf_and_keeps_the_old_one(
@@ -682,7 +682,7 @@ def test_a_failed_write_leaves_no_partial_pdf_and_keeps_the_old_one(
 
     monkeypatch.setattr(os, "replace", full_disk)  # the rename that would publish the new PDF
     result = cli("brief", "alpha", "beta", "-o", str(target), root=fixture_records)
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert result.stderr.strip() == f"frameworks: cannot write {target}: No space left on device"
     assert target.read_bytes() == b"%PDF- the previous brief"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.pdf", "records"]

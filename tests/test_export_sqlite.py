@@ -42,7 +42,7 @@ def test_sqlite_needs_an_output_file(tmp_path: Path) -> None:
     result = cli("export", "--format", "sqlite")
     assert result.exit_code == 2
     assert "-o FILE" in result.output
-    assert cli("export", "--format", "sqlite", "-o", str(tmp_path)).exit_code == 2  # a folder
+    assert cli("export", "--format", "sqlite", "-o", str(tmp_path)).exit_code == 4  # a folder: cannot be written
 
 
 def test_every_table_holds_the_dataset(database: Path, dataset: Dataset) -> None:
@@ -210,7 +210,7 @@ def test_a_sidecar_that_cannot_be_removed_stops_the_export_and_keeps_the_old_dat
     before = database.read_bytes()
     (tmp_path / "x.db-journal").mkdir()  # not a file: it cannot be unlinked
     result = cli_process("export", "-o", str(database), root=fixture_root)
-    assert result.returncode == 2 and database.read_bytes() == before
+    assert result.returncode == 4 and database.read_bytes() == before
     assert result.stderr.decode().splitlines() == [
         f"frameworks: cannot write {database}: cannot remove x.db-journal beside it (Is a directory); remove it, then try again"
     ]

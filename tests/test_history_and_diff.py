@@ -258,7 +258,7 @@ def test_diff_of_two_git_revisions_and_a_bad_one(fixture_root: Path) -> None:
         "changes"
     ]
     bad = cli("diff", "no-such-revision", root=fixture_root)
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2  # an edition that cannot be read is a usage mistake
     assert "neither an export file nor a git revision" in bad.output
 
 
@@ -359,7 +359,7 @@ def test_diff_of_a_hostile_or_broken_export_is_one_line_or_escaped(fixture_root:
     broken = tmp_path / "broken.json"
     broken.write_bytes(b"\xff\xfe not json")
     result = cli("diff", str(broken), str(good), root=fixture_root)
-    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1  # an unreadable edition is a usage mistake
     other = tmp_path / "other.json"
     other.write_text('{"format": "something else"}', encoding="utf-8")
     assert "not a 'frameworks.dataset/1' export" in cli("diff", str(other), str(good), root=fixture_root).output

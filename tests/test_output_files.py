@@ -33,7 +33,7 @@ def test_o_refuses_what_is_not_a_regular_file_with_exit_2(tmp_path: Path, kind: 
     result = cli("compare", "ost", "us-eo-2020", "-o", str(target))
     if holder is not None:
         holder.close()
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     [line] = result.stderr.splitlines()
     assert line.startswith(f"frameworks: cannot write {target}: it is ")
     after = os.stat(target)
@@ -79,7 +79,7 @@ def test_output_file_is_written_and_directory_refused(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert target.read_text(encoding="utf-8").startswith("## Outer Space Treaty")
     refused = cli("compare", "ost", "us-eo-2020", "-o", str(tmp_path))
-    assert refused.exit_code == 2 and refused.stderr == f"frameworks: cannot write {tmp_path}: it is a folder; give a regular file\n"
+    assert refused.exit_code == 4 and refused.stderr == f"frameworks: cannot write {tmp_path}: it is a folder; give a regular file\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["table.md"]  # nothing half-written left
 
 
@@ -105,7 +105,7 @@ def test_o_refuses_what_is_not_a_regular_file(tmp_path: Path, kind: str) -> None
         target.mkdir()
     before = target.lstat()
     result = cli_process("list", "-o", str(target))
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 4, result.stderr
     no_traceback(result)
     assert len(result.stderr.decode().strip().splitlines()) == 1
     after = target.lstat()
@@ -201,7 +201,7 @@ def test_no_temporary_file_is_left_behind_on_success_or_failure(tmp_path: Path, 
             failed = cli_process(*args, root=fixture_root, env=env, cwd=out)
     finally:
         os.chmod(out, 0o700)
-    assert failed.returncode == 2, failed.stderr
+    assert failed.returncode == 4, failed.stderr
     no_traceback(failed)
     assert len(failed.stderr.decode().strip().splitlines()) == 1, failed.stderr
     assert list(watched.iterdir()) == []
@@ -221,6 +221,6 @@ def test_a_brief_that_cannot_write_its_file_ends_in_one_line(tmp_path: Path, fix
     result = cli_process(
         "brief", "alpha", "beta", "-o", str(tmp_path / "b.pdf"), root=fixture_root, env=env, preexec_fn=file_size_limit(20_000)
     )
-    assert result.returncode == 2
+    assert result.returncode == 4
     assert result.stderr.decode().splitlines() == [f"frameworks: cannot make {tmp_path / 'b.pdf'}: File too large"]
     assert list(watched.iterdir()) == [] and not (tmp_path / "b.pdf").exists()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROCESS_TIMEOUT, cli, cli_process, no_traceback, null_device
-from space_frameworks.schema import cache, dataset
+from space_frameworks.schema import cache, dataset, validation
 
 
 def cache_folder(private_cache: Path) -> Path:
@@ -33,7 +33,7 @@ def test_second_run_uses_the_cache_and_gives_the_same_output(
     def no_checking(*args: object, **kwargs: object) -> None:
         raise AssertionError("a record was checked again although the cache is fresh")
 
-    monkeypatch.setattr(dataset, "check_file", no_checking)
+    monkeypatch.setattr(validation, "check_file", no_checking)
     second = cli("compare", "alpha", "beta", "--format", "json", root=fixture_root)
     assert second.exit_code == 0 and second.output == first.output
 
@@ -180,7 +180,7 @@ def test_an_entry_that_an_index_in_use_names_is_removed_only_when_no_run_is_unde
     def no_checking(*args: object, **kwargs: object) -> None:
         raise AssertionError("an entry was lost and had to be rebuilt")
 
-    monkeypatch.setattr(dataset, "check_file", no_checking)
+    monkeypatch.setattr(validation, "check_file", no_checking)
     assert first.records["beta"].short_title == "Beta position"
     assert third.records["beta"].short_title == "Beta view"
     del first, second, third

@@ -244,11 +244,11 @@ def test_a_folder_a_build_did_not_make_is_never_replaced(fixture_root: Path, tmp
     output.mkdir()
     (output / "notes.txt").write_text("keep me", encoding="utf-8")
     result = cli("site", "-o", str(output), root=fixture_root)
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert "did not make" in result.output
     assert (output / "notes.txt").read_text(encoding="utf-8") == "keep me"
-    assert cli("site", "-o", str(output / "notes.txt"), root=fixture_root).exit_code == 2
-    assert cli("site", "-o", str(tmp_path / "no" / "such"), root=fixture_root).exit_code == 2
+    assert cli("site", "-o", str(output / "notes.txt"), root=fixture_root).exit_code == 4
+    assert cli("site", "-o", str(tmp_path / "no" / "such"), root=fixture_root).exit_code == 4
 
 
 def test_a_failed_build_leaves_the_earlier_site_and_no_half_site(
@@ -347,7 +347,7 @@ def test_a_site_folder_that_holds_the_current_folder_is_refused(tmp_path: Path, 
     (here / "notes.txt").write_text("mine", encoding="utf-8")
     output = given.format(parent=str(tmp_path / "work"))
     result = cli_process("site", "-o", output, root=fixture_root, cwd=here)
-    assert result.returncode == 2
+    assert result.returncode == 4
     assert result.stderr.decode().splitlines() == [
         f"frameworks: cannot write the site to {output}: it holds the current folder, and a build replaces its folder whole; give another, e.g. -o site"
     ]

@@ -23,7 +23,6 @@ import yaml
 from conftest import REPO, cli
 from space_frameworks.reports.fetch import USER_AGENT, FetchLimits, extract_text
 from space_frameworks.reports.sources import (
-    ExitCode,
     Outcome,
     Watched,
     check_sources,
@@ -33,6 +32,7 @@ from space_frameworks.reports.sources import (
     report_to_dict,
     word_diff,
 )
+from space_frameworks.status import ExitStatus
 
 # The body of tests/fixtures/seeds/texts/alpha-text.txt, paragraph by paragraph.
 HELD = [
@@ -178,7 +178,7 @@ def test_each_outcome_against_the_fixture_server(server: ThreadingHTTPServer) ->
     assert "image/png" in results["/image"].reason
     for path in paths[3:]:
         assert results[path].outcome == Outcome.unreachable, path  # a failed check is never a pass
-    assert report.exit_code == ExitCode.REVERIFY
+    assert report.exit_code == ExitStatus.ERROR
     assert set(server.agents) == {USER_AGENT}
 
 
@@ -186,7 +186,7 @@ def test_a_temporary_redirect_is_reported_but_is_not_a_move(server: ThreadingHTT
     results, report = check(server, "/temporary")
     assert results["/temporary"].outcome == Outcome.unchanged
     assert results["/temporary"].redirects == ((302, base(server) + "/temporary"),)
-    assert report.exit_code == ExitCode.ALL_CHECKED
+    assert report.exit_code == ExitStatus.SUCCESS
 
 
 def test_a_flaky_server_is_retried_with_back_off(server: ThreadingHTTPServer) -> None:
@@ -205,14 +205,14 @@ def test_unreachable_only_exits_3_and_nothing_passes() -> None:
     report = check_sources([watched(f"http://127.0.0.1:{port}/x")], LIMITS)
     assert [r.outcome for r in report.results] == [Outcome.unreachable]
     assert "could not connect" in report.results[0].reason
-    assert report.exit_code == ExitCode.NOT_CHECKED
+    assert report.exit_code == ExitStatus.NOT_CHECKED
     assert report_to_dict(report)["sources"][0]["checked"] is False
 
 
 def test_a_page_we_hold_nothing_of_is_only_reachable(server: ThreadingHTTPServer) -> None:
     results, report = check(server, "/same", passages=[])
     assert results["/same"].outcome == Outcome.reachable
-    assert report.exit_code == ExitCode.ALL_CHECKED
+    assert report.exit_code == ExitStatus.SUCCESS
 
 
 def test_text_extraction_and_comparison_fold_layout_not_words() -> None:
@@ -270,7 +270,7 @@ def test_the_command_reports_each_outcome_and_modifies_nothing(fixture_root: Pat
     args = ["sources", "check", "--timeout", "30", "--deadline", "60", "--retries", "0"]
     result = cli(*args, root=root)
     assert tree_digest(root) == before  # never modifies a record (nor anything else)
-    assert result.exit_code == ExitCode.REVERIFY, result.output
+    assert result.exit_code == ExitStatus.ERROR, result.output
     out = result.output
     assert f"CHANGED: {base(server)}/changed" in out
     assert "re-verify alpha: position resource-ownership, provision art_2 (Article 2)" in out
@@ -294,7 +294,7 @@ def test_the_command_reports_each_outcome_and_modifies_nothing(fixture_root: Pat
 def test_the_command_selects_by_record_or_text_and_rejects_unknown_names(fixture_root: Path, server: ThreadingHTTPServer) -> None:
     root = served_root(fixture_root, server, "/same", {})
     result = cli("sources", "check", "alpha-text", "--retries", "0", root=root)
-    assert result.exit_code == ExitCode.ALL_CHECKED, result.output
+    assert result.exit_code == ExitStatus.SUCCESS, result.output
     assert f"unchanged: {base(server)}/same" in result.output and "1 source checked" in result.output
     unknown = cli("sources", "check", "alpah", root=root)
     assert unknown.exit_code == 2 and "did you mean alpha" in unknown.stderr
