@@ -178,9 +178,7 @@ def _check_record(context: Context, view: _View) -> Iterator[Problem]:
         previous = key
 
     yield from _check_quotes(context, view, record_text)
-    official_sources = {
-        sid for _, s in view.items("sources") if (sid := view.text(s, "id")) and view.text(s, "kind") in {k.value for k in OFFICIAL_SOURCES}
-    }
+    official_sources = {sid for _, s in view.items("sources") if (sid := view.text(s, "id")) and view.text(s, "kind") in OFFICIAL_SOURCES}
     official_provisions = {
         pid for _, p in view.items("provisions") if (pid := view.text(p, "id")) and p.get("quote_basis", "official") == "official"
     }
