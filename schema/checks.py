@@ -20,6 +20,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -177,9 +178,7 @@ def _check_record(context: Context, view: _View) -> Iterator[Problem]:
         previous = key
 
     yield from _check_quotes(context, view, record_text)
-    official_sources = {
-        sid for _, s in view.items("sources") if (sid := view.text(s, "id")) and view.text(s, "kind") in {k.value for k in OFFICIAL_SOURCES}
-    }
+    official_sources = {sid for _, s in view.items("sources") if (sid := view.text(s, "id")) and view.text(s, "kind") in OFFICIAL_SOURCES}
     official_provisions = {
         pid for _, p in view.items("provisions") if (pid := view.text(p, "id")) and p.get("quote_basis", "official") == "official"
     }
@@ -377,6 +376,15 @@ def _statement_dates(context: Context, view: _View) -> dict[str, str]:
     return dates
 
 
+@lru_cache(maxsize=1)  # the same for every position of a record: made once per record, for the one being checked
+def _reading_basis(context: Context, view: _View) -> tuple[dict[str, str], set[str], dict[str, Any]]:
+    """What a record's dated readings are checked against: when what each source reports was said
+    (see _statement_dates), the dates of its status events, and the kind of each source."""
+    events = {date for _, e in view.items("status") if (date := _date(e.get("date")))}
+    kinds = {source_id: source.get("kind") for _, source in view.items("sources") if (source_id := view.text(source, "id"))}
+    return _statement_dates(context, view), events, kinds
+
+
 def _first_day(value: str) -> dt.date:
     year, month, day = date_key(value)
     return dt.date(year, month or 1, day or 1)
@@ -398,9 +406,7 @@ def _check_readings(context: Context, view: _View, index: int, position: dict[st
         dated.append((("positions", index), position, since))
     if not dated:
         return
-    statements = _statement_dates(context, view)
-    events = {date for _, e in view.items("status") if (date := _date(e.get("date")))}
-    kinds = {source_id: source.get("kind") for _, source in view.items("sources") if (source_id := view.text(source, "id"))}
+    statements, events, kinds = _reading_basis(context, view)
     for number, (loc, reading, start) in enumerate(dated):
         start_loc = (*loc, "from") if "earlier" in loc else (*loc, "since")
         following = dated[number + 1][2] if number + 1 < len(dated) else None

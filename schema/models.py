@@ -219,7 +219,20 @@ class Provision(Strict):
 Gist = Annotated[str, StringConstraints(min_length=1, max_length=GIST_MAX)]
 
 
-class Reading(Strict):
+class Answer(Strict):
+    """A stance on a topic's question and what it rests on: what a position (its current reading)
+    and each of its earlier readings say alike."""
+
+    stance: Stance
+    summary: Text
+    gist: Gist | None = Field(None, description=f"the answer in a line of at most {GIST_MAX} characters, for matrices and overviews")
+    provisions: list[Pinpoint] = Field(default_factory=list)
+    excerpts: list[ExcerptRef] = Field(default_factory=list, description="article-id/excerpt-id in seeds/articles.yaml")
+    sources: list[Id] = Field(default_factory=list)
+    note: Text | None = None
+
+
+class Reading(Answer):
     """An earlier reading of a position: what the framework said on the topic from one date until
     another, and what that rests on. The position's own fields are its current reading."""
 
@@ -229,30 +242,16 @@ class Reading(Strict):
     until: PartialDate | None = Field(
         None, description="the date it ceased to hold (the first day it no longer did); default: when the next reading took effect"
     )
-    stance: Stance
-    summary: Text
-    gist: Gist | None = Field(None, description=f"the reading in a line of at most {GIST_MAX} characters")
-    provisions: list[Pinpoint] = Field(default_factory=list)
-    excerpts: list[ExcerptRef] = Field(default_factory=list, description="article-id/excerpt-id in seeds/articles.yaml")
-    sources: list[Id] = Field(default_factory=list)
-    note: Text | None = None
 
 
-class Position(Strict):
+class Position(Answer):
     """The record's answer to one topic, and what it rests on; with `since` and `earlier`, how the
     answer moved over time (the top-level fields are always the current reading)."""
 
     topic: Id
-    stance: Stance
     not_held: Line | None = Field(
         None, description="for a not-known stance: the passage or statement, not held, that would decide it ('Sec. 10(4)')"
     )
-    summary: Text
-    gist: Gist | None = Field(None, description=f"the position in a line of at most {GIST_MAX} characters, for matrices and overviews")
-    provisions: list[Pinpoint] = Field(default_factory=list)
-    excerpts: list[ExcerptRef] = Field(default_factory=list, description="article-id/excerpt-id in seeds/articles.yaml")
-    sources: list[Id] = Field(default_factory=list)
-    note: Text | None = None
     since: PartialDate | None = Field(
         None,
         description=(

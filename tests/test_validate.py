@@ -9,10 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import GOOD, cli, col_of, line_of
 from space_frameworks.reports.validation_report import render_problems
 from space_frameworks.schema.dataset import load_dataset
+from space_frameworks.schema.language import PROCESS_WORDS, text_problems
 from space_frameworks.schema.load import load_topics
 from space_frameworks.schema.problems import Problem
 
@@ -291,3 +294,23 @@ def test_words_about_our_files_are_flagged_in_press_reports_too(checkout: Path) 
     assert strict.exit_code == 1
     assert any(line.startswith("seeds/articles.yaml:") and "'seed set'" in line for line in strict.stdout.splitlines())
     assert cli("list").exit_code == 0  # a warning never stops the data commands
+
+
+# Pieces of the patterns' words in several cases, with look-alikes that re.I also folds (long s,
+# dotless i, dotted capital I) and other text around them.
+_PIECES = ["stored", "Stored", "STORED", "\u017ftored", "seed", "SEED", "Seed", "unconfirmed", "UNCONFIRMED", "unconf\u0131rmed"]
+_PIECES += ["AVA\u0130LABLE", "available", "Available", " ", "  ", "\n", "copy", "Copies", "text", "here", "in the", "not", "set"]
+_PIECES += ["files", "articles", "section", "Number", "é", "-", ".", "x", "\x1b"]
+_PIECES += ["a stored copy", "Seed Set", "article unconfirmed", "the available text", "AVAILABLE TEXT", "not stored"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=10).map("".join) | st.text(max_size=30))
+def test_words_about_our_files_are_found_in_any_case_and_script(text: str) -> None:
+    """What text_problems reports is what the patterns find (its fast path for ASCII text hides nothing)."""
+    first = next((match.group(0) for pattern, _, _ in PROCESS_WORDS if (match := pattern.search(text))), None)
+    found = [message for _, message, severity in text_problems({"note": text}) if severity == "warning"]
+    if first is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and found[0].startswith(f"'{first}' speaks of our files"), found
