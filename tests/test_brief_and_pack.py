@@ -313,6 +313,17 @@ def test_a_short_matrix_follows_page_1_in_portrait(tmp_path: Path) -> None:
     assert_no_near_empty_pages(path)
 
 
+@pytest.mark.heavy
+def test_after_a_landscape_matrix_what_each_cell_rests_on_starts_a_portrait_page(tmp_path: Path) -> None:
+    """Seven topics: the matrix takes a landscape page of its own, with room below it; the annex that
+    follows is portrait, on a page of its own (WeasyPrint would otherwise start it on the landscape page)."""
+    topics = [t for topic in load_dataset().topics[:7] for t in ("--topic", topic.id)]
+    path = make_pdf(tmp_path, "seven.pdf", "brief", *framework_ids("ost", "us-eo-2020"), *topics)
+    texts = page_texts(path)
+    assert landscape_pages(path) == [2]
+    assert "What each cell rests on" not in texts[1] and "What each cell rests on" in texts[2]
+
+
 def test_page_fill_measures_the_lowest_text(tmp_path: Path) -> None:
     from weasyprint import HTML
 
