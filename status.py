@@ -1,4 +1,4 @@
-"""Exit statuses of the `frameworks` command: one meaning per code, used by __main__.py and cli.py.
+"""Exit statuses of the `frameworks` command: one meaning per code, used by __main__.py, cli.py and `sources check`.
 
 Kept in a module of its own that imports nothing, so that the entry point can use it before the
 command line (typer, pydantic) is even imported.

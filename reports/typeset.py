@@ -1,14 +1,14 @@
 """Typesetting: an HTML document (from reports/pdf.py) laid out into PDF bytes by WeasyPrint.
 
-This module is the only one that touches WeasyPrint (imported on first use: it costs ~0.3 s, which
-only the PDF commands pay).
+WeasyPrint is imported on first use, so that only the PDF commands pay for it; reports/parts.py,
+which typesets the pack a part at a time, is the one other module that uses it.
 
 Safety: WeasyPrint gets a URL fetcher that serves only this package's bundled assets (the stylesheet
 and the fonts) and refuses every other URL (file:, http(s):, data: ...).
 
-Memory: WeasyPrint holds every laid-out page until the PDF is written (~1.5 MiB a page). The pack
-is therefore typeset a part at a time and the parts joined (`typeset_in_parts`), with the pages,
-links, bookmarks and tags one layout would give.
+Memory: WeasyPrint holds every laid-out page until the PDF is written, so the pack is typeset a
+part at a time and the parts joined (`typeset_in_parts`), with the pages, links, bookmarks and tags
+one layout would give.
 """
 
 from __future__ import annotations
