@@ -829,7 +829,8 @@ def check_pdf_output(output: Path) -> None:
 
 
 def write_pdf(dataset: "Dataset", ids: list[str], output: Path, **options: Any) -> None:
-    """Render the brief or pack (reports.pdf.make_pdf), with the records' YAML attached, and write it."""
+    """Build and render the brief or pack (reports.pdf), with the records' YAML attached, and write it as
+    bytes with the one writer of outputs."""
     from .reports import pdf
 
     try:
@@ -837,10 +838,10 @@ def write_pdf(dataset: "Dataset", ids: list[str], output: Path, **options: Any) 
     except OSError as exc:
         fail(f"cannot read {exc.filename}: {exc.strerror or exc}")
     try:
-        result = pdf.make_pdf(dataset, ids, sources=record_files, **options)
+        result = pdf.render_pdf(pdf.build_brief(dataset, ids, sources=record_files, **options))
     except pdf.BriefError as exc:
         fail(str(exc))
-    except OSError as exc:  # WeasyPrint's temporary font files: a full disk, a file-size limit
+    except OSError as exc:  # WeasyPrint writes its fonts to temporary files: a full disk, a file-size limit
         fail(f"cannot make {output}: {exc.strerror or exc}", ExitStatus.OUTPUT)
     write_file(result.data, output)
     for warning in result.warnings:

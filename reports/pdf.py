@@ -261,25 +261,6 @@ def build_brief(
     )
 
 
-def make_pdf(
-    dataset: Dataset,
-    ids: list[str],
-    *,
-    sources: Mapping[str, bytes],
-    topics: list[str] | None = None,
-    as_of: dt.date | None = None,
-    pack: bool = False,
-    full: bool = False,
-    changes: Changes | None = None,
-) -> RenderedPdf:
-    """Build and render the brief (or pack): the PDF as bytes, for the one writer of outputs
-    (reports.output). BriefError for a mistake the user can fix (unknown topic, bad
-    SOURCE_DATE_EPOCH); OSError when rendering fails (WeasyPrint writes its fonts to temporary
-    files: a full disk, a file-size limit)."""
-    brief = build_brief(dataset, ids, sources=sources, topics=topics, as_of=as_of, pack=pack, full=full, changes=changes)
-    return render_pdf(brief)
-
-
 @dataclass(frozen=True)
 class ActSources:
     """The sources of one kind of act of States on a framework (every signature, say), as one line."""
