@@ -19,8 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterator
-from functools import lru_cache
+from collections.abc import Callable, Iterator
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -316,6 +316,7 @@ def _check_positions(
     context: Context, view: _View, provisions: set[str], sources: set[str], official_provisions: set[str], official_sources: set[str]
 ) -> Iterator[Problem]:
     answered: set[str] = set()
+    basis = cache(partial(_reading_basis, context, view))  # made once per record, and only if a reading is dated
     for index, position in view.items("positions"):
         topic = view.text(position, "topic")
         if topic is not None:
@@ -332,7 +333,7 @@ def _check_positions(
                 yield from _check_citations(context, view, ("positions", index, "earlier", j), reading, provisions, sources)
                 # The rubric holds for every reading, not only the current one (same evidence, same stance).
                 yield from _check_stance(view, ("positions", index, "earlier", j), reading, (provisions, sources), *official)
-        yield from _check_readings(context, view, index, position)
+        yield from _check_readings(view, index, position, basis)
         yield from _check_stance(view, ("positions", index), position, (provisions, sources), *official)
     if "positions" in view.data:
         for topic_id in context.topic_order:
@@ -376,7 +377,6 @@ def _statement_dates(context: Context, view: _View) -> dict[str, str]:
     return dates
 
 
-@lru_cache(maxsize=1)  # the same for every position of a record: made once per record, for the one being checked
 def _reading_basis(context: Context, view: _View) -> tuple[dict[str, str], set[str], dict[str, Any]]:
     """What a record's dated readings are checked against: when what each source reports was said
     (see _statement_dates), the dates of its status events, and the kind of each source."""
@@ -390,7 +390,9 @@ def _first_day(value: str) -> dt.date:
     return dt.date(year, month or 1, day or 1)
 
 
-def _check_readings(context: Context, view: _View, index: int, position: dict[str, Any]) -> Iterator[Problem]:
+def _check_readings(
+    view: _View, index: int, position: dict[str, Any], basis: Callable[[], tuple[dict[str, str], set[str], dict[str, Any]]]
+) -> Iterator[Problem]:
     """A position's dated readings: `earlier` needs `since`; readings in date order without overlap;
     each one dated by an event or a source of its start date; none resting on a statement made later."""
     earlier = position.get("earlier")
@@ -406,7 +408,7 @@ def _check_readings(context: Context, view: _View, index: int, position: dict[st
         dated.append((("positions", index), position, since))
     if not dated:
         return
-    statements, events, kinds = _reading_basis(context, view)
+    statements, events, kinds = basis()
     for number, (loc, reading, start) in enumerate(dated):
         start_loc = (*loc, "from") if "earlier" in loc else (*loc, "since")
         following = dated[number + 1][2] if number + 1 < len(dated) else None
